@@ -1,0 +1,1 @@
+list(APPEND HUB_SOURCES api/hub_api.cc api/errors.cc)

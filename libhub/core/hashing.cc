@@ -1,0 +1,87 @@
+#include "core/hashing.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <fstream>
+#include <vector>
+
+#include "core/strings.h"
+#include "hub/error.h"
+
+namespace hub {
+
+struct Hasher::Ctx {
+  EVP_MD_CTX* md = nullptr;
+  ~Ctx() { EVP_MD_CTX_free(md); }
+};
+
+HashKind hash_kind_for_etag(std::string_view etag) {
+  return etag.size() == 64 ? HashKind::sha256 : HashKind::git_sha1;
+}
+
+Hasher::Hasher(HashKind kind, std::uint64_t content_size) : kind_(kind), ctx_(std::make_unique<Ctx>()) {
+  ctx_->md = EVP_MD_CTX_new();
+  if (!ctx_->md) throw std::bad_alloc();
+  const EVP_MD* md = kind == HashKind::sha256 ? EVP_sha256() : EVP_sha1();
+  if (EVP_DigestInit_ex(ctx_->md, md, nullptr) != 1) throw Error(Errc::internal, "EVP_DigestInit_ex failed");
+  if (kind == HashKind::git_sha1) {
+    std::string header = "blob " + std::to_string(content_size);
+    header.push_back('\0');
+    update(header);
+  }
+}
+
+Hasher::~Hasher() = default;
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+
+void Hasher::update(std::span<const unsigned char> data) {
+  if (!data.empty() && EVP_DigestUpdate(ctx_->md, data.data(), data.size()) != 1)
+    throw Error(Errc::internal, "EVP_DigestUpdate failed");
+}
+
+void Hasher::update(std::string_view data) {
+  update(std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(data.data()), data.size()));
+}
+
+std::string Hasher::finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_->md, out, &len) != 1) throw Error(Errc::internal, "EVP_DigestFinal_ex failed");
+  return to_hex(out, len);
+}
+
+std::string sha256_hex(std::string_view data) {
+  Hasher h(HashKind::sha256, data.size());
+  h.update(data);
+  return h.finish();
+}
+
+std::string git_blob_sha1_hex(std::string_view data) {
+  Hasher h(HashKind::git_sha1, data.size());
+  h.update(data);
+  return h.finish();
+}
+
+std::string hash_file(const std::filesystem::path& path, HashKind kind) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw Error(Errc::io, "cannot stat " + path.string() + ": " + ec.message(), {.path = path.string()});
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw Error(Errc::io, "cannot open " + path.string(), {.path = path.string()});
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, &std::fclose);
+  Hasher h(kind, size);
+  std::vector<unsigned char> buf(1 << 20);
+  while (true) {
+    size_t n = std::fread(buf.data(), 1, buf.size(), f);
+    if (n > 0) h.update(std::span<const unsigned char>(buf.data(), n));
+    if (n < buf.size()) {
+      if (std::ferror(f)) throw Error(Errc::io, "read error on " + path.string(), {.path = path.string()});
+      break;
+    }
+  }
+  return h.finish();
+}
+
+}  // namespace hub

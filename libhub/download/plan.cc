@@ -1,0 +1,32 @@
+#include "download/plan.h"
+
+#include <set>
+
+#include "core/glob.h"
+#include "hub/error.h"
+
+namespace hub::download {
+
+Plan make_plan(const std::vector<RepoFile>& listing, const PullOptions& options) {
+  bool has_safetensors = false;
+  for (const auto& f : listing)
+    if (!f.directory && glob_match("*.safetensors", f.path)) has_safetensors = true;
+  Plan plan;
+  std::set<std::string> seen;
+  for (const auto& f : listing) {
+    if (f.directory) continue;
+    if (!seen.insert(f.path).second)
+      throw Error(Errc::invalid_input, "the file list names '" + f.path + "' twice");
+    bool keep = glob_filter(options.include, options.exclude, f.path);
+    if (keep && has_safetensors && !options.allow_pickle)
+      for (const auto& g : kPickleGlobs)
+        if (glob_match(g, f.path)) keep = false;
+    if (keep)
+      plan.files.push_back(f);
+    else
+      plan.skipped.push_back(f.path);
+  }
+  return plan;
+}
+
+}  // namespace hub::download

@@ -1,0 +1,21 @@
+// Which files a pull fetches (internal): the glob filters and the default pickle policy.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hub/api.h"
+#include "hub/pull.h"
+
+namespace hub::download {
+
+struct Plan {
+  std::vector<RepoFile> files;       // selected files (no directories)
+  std::vector<std::string> skipped;  // files filtered out
+};
+
+// Applies include/exclude globs and, unless options.allow_pickle, drops pickle weights when the
+// listing has safetensors weights. Rejects duplicate paths (Errc::invalid_input).
+Plan make_plan(const std::vector<RepoFile>& listing, const PullOptions& options);
+
+}  // namespace hub::download

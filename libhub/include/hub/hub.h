@@ -1,0 +1,11 @@
+// hub/hub.h: everything public in libhub.
+#pragma once
+
+#include "hub/api.h"
+#include "hub/cache.h"
+#include "hub/error.h"
+#include "hub/pull.h"
+#include "hub/repo.h"
+#include "hub/server.h"
+#include "hub/settings.h"
+#include "hub/version.h"

@@ -1,0 +1,1 @@
+list(APPEND HUB_SOURCES server/server.cc)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every test: unit tests (Catch2) and loopback
+# integration tests (Node's test runner against hub serve and the official JS client) under
+# CTest, then the unit tests again in an ASan/UBSan build. Set HUB_SKIP_SANITIZE=1 to skip that.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+if [ ! -d ../shared/data/tokenizers ]; then
+  echo "note: ../shared/data/tokenizers is absent: tests that read real tokenizer files will say so."
+fi
+(cd build && ctest --output-on-failure -j2 --timeout 900)
+
+if [ "${HUB_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== ASan/UBSan build of the unit tests"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHUB_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-asan/bin/hub_tests
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -R integration -j2 --timeout 900)
+fi

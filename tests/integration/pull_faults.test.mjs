@@ -1,0 +1,170 @@
+// hub pull against a misbehaving server: every fault ends in a verified file or a clear,
+// non-zero failure, and nothing unverified ever enters the cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hubAsync, tmpdir, walk, TOKEN } from './support/hub_cli.mjs';
+import { startFakeHub, startStorage, sha256 } from './support/fake_hub.mjs';
+
+const weights = crypto.randomBytes(300_000);
+const config = '{"model_type": "bert"}\n';
+
+async function pullFrom(hubServer, { args = [], env = {} } = {}) {
+  const cache = tmpdir('libhub-fault-');
+  const r = await hubAsync(['pull', 'acme/tiny', '--json', ...args], {
+    env: { HF_ENDPOINT: hubServer.url, HF_HUB_CACHE: cache, HUB_MAX_RETRIES: '3', ...env },
+  });
+  return { ...r, cache, repoDir: path.join(cache, 'models--acme--tiny') };
+}
+
+// Everything visible in blobs/ must hash to its name; snapshots only point at such blobs.
+function assertCacheClean(repoDir) {
+  if (!fs.existsSync(repoDir)) return;
+  const blobs = path.join(repoDir, 'blobs');
+  for (const b of fs.existsSync(blobs) ? fs.readdirSync(blobs) : []) {
+    assert.ok(!b.includes('incomplete'), `leftover temporary file ${b}`);
+    const content = fs.readFileSync(path.join(blobs, b));
+    if (b.length === 64) assert.equal(sha256(content), b, `corrupt blob ${b}`);
+  }
+  const snaps = path.join(repoDir, 'snapshots');
+  for (const s of fs.existsSync(snaps) ? fs.readdirSync(snaps) : []) {
+    for (const f of walk(path.join(snaps, s))) assert.ok(fs.existsSync(path.join(snaps, s, f)));
+  }
+}
+
+test('a corrupted body fails with an integrity error and stores nothing', async () => {
+  const h = await startFakeHub({ files: { 'config.json': { content: config }, 'model.safetensors': { content: weights, fault: { kind: 'corrupt' } } } });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 6, r.stderr);
+    assert.match(r.stderr, /SHA-256 mismatch/);
+    assertCacheClean(r.repoDir);
+    assert.ok(!fs.existsSync(path.join(r.repoDir, 'blobs', sha256(weights))));
+    assert.ok(!fs.existsSync(path.join(r.repoDir, 'refs', 'main')), 'a failed pull must not write refs/main');
+  } finally { await h.close(); }
+});
+
+test('a corrupted small (git) file is caught by its git blob SHA-1', async () => {
+  const h = await startFakeHub({ files: { 'config.json': { content: config, fault: { kind: 'corrupt' } } } });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 6, r.stderr);
+    assert.match(r.stderr, /git SHA-1 mismatch/);
+    assertCacheClean(r.repoDir);
+  } finally { await h.close(); }
+});
+
+test('a dropped connection resumes with Range and ends verified', async () => {
+  const h = await startFakeHub({ files: { 'model.safetensors': { content: weights, fault: { kind: 'drop', times: 2 } } } });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 0, r.stderr);
+    const ranged = h.requests.filter((q) => q.headers.range);
+    assert.ok(ranged.length >= 1, 'expected a resumed ranged request');
+    const res = JSON.parse(r.stdout);
+    assert.ok(fs.readFileSync(path.join(res.folder, 'model.safetensors')).equals(weights));
+    assertCacheClean(r.repoDir);
+  } finally { await h.close(); }
+});
+
+test('a body truncated every time, with Range ignored, fails cleanly', async () => {
+  const h = await startFakeHub({ files: { 'model.safetensors': { content: weights, fault: { kind: 'truncate' } } } });
+  try {
+    const r = await pullFrom(h);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /error: .*model\.safetensors/);
+    assertCacheClean(r.repoDir);
+    assert.ok(!fs.existsSync(path.join(r.repoDir, 'blobs', sha256(weights))));
+  } finally { await h.close(); }
+});
+
+test('a server that ignores Range once restarts the body and ends verified', async () => {
+  const h = await startFakeHub({ files: { 'model.safetensors': { content: weights, fault: [{ kind: 'drop' }, { kind: 'ignore-range' }] } } });
+  try {
+    // The drop makes the client resume with Range; the answer is a 200 with the whole body.
+    const r = await pullFrom(h);
+    assert.equal(r.status, 0, r.stderr);
+    const resolves = h.requests.filter((q) => q.url.includes('/resolve/'));
+    assert.equal(resolves.length, 2);
+    assert.ok(resolves[1].headers.range, 'the second request should have asked for a range');
+    const res = JSON.parse(r.stdout);
+    assert.ok(fs.readFileSync(path.join(res.folder, 'model.safetensors')).equals(weights));
+    assertCacheClean(r.repoDir);
+  } finally { await h.close(); }
+});
+
+test('429 with Retry-After and 500s are retried', async () => {
+  const h = await startFakeHub({
+    files: {
+      'config.json': { content: config, fault: { kind: 'status', status: 429, retryAfter: 1, times: 1 } },
+      'model.safetensors': { content: weights, fault: { kind: 'status', status: 500, times: 2 } },
+    },
+  });
+  try {
+    const t0 = Date.now();
+    const r = await pullFrom(h);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Date.now() - t0 >= 1000, 'Retry-After: 1 was not honoured');
+    const hits = h.requests.filter((q) => q.url.includes('/resolve/'));
+    assert.ok(hits.length >= 5, `expected retries, saw ${hits.length} requests`);
+  } finally { await h.close(); }
+});
+
+test('persistent 500s fail with a clear message after the retries', async () => {
+  const h = await startFakeHub({ files: { 'config.json': { content: config, fault: { kind: 'status', status: 503 } } } });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 5, r.stderr);
+    assert.match(r.stderr, /HTTP 503/);
+    assertCacheClean(r.repoDir);
+  } finally { await h.close(); }
+});
+
+test('the token goes to the endpoint but never to a redirect target on another host', async () => {
+  const storage = await startStorage([weights]);
+  const h = await startFakeHub({ files: { 'config.json': { content: config }, 'model.safetensors': { content: weights, fault: { kind: 'redirect', target: storage.url } } } });
+  try {
+    const r = await pullFrom(h, { env: { HF_TOKEN: TOKEN } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(h.requests.every((q) => q.headers.authorization === `Bearer ${TOKEN}`), 'endpoint requests must carry the token');
+    assert.ok(storage.requests.length >= 1, 'the storage host was not used');
+    assert.ok(storage.requests.every((q) => q.headers.authorization === undefined), 'token leaked to another host');
+  } finally { await h.close(); await storage.close(); }
+});
+
+test('the token also stays home when the redirect only changes the port', async () => {
+  const storage = await startStorage([weights], '127.0.0.1');
+  const h = await startFakeHub({ files: { 'model.safetensors': { content: weights, fault: { kind: 'redirect', target: storage.url } } } });
+  try {
+    const r = await pullFrom(h, { args: ['--token', TOKEN] });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(storage.requests.every((q) => q.headers.authorization === undefined), 'token leaked to another port');
+  } finally { await h.close(); await storage.close(); }
+});
+
+for (const bad of ['../x', '/etc/x', 'a/../../x', 'a//b', 'a\\..\\b']) {
+  test(`an unsafe path '${bad}' in the listing is refused and nothing is written`, async () => {
+    const h = await startFakeHub({
+      files: { 'config.json': { content: config } },
+      extraTree: [{ type: 'file', path: bad, size: 1, oid: 'a'.repeat(40) }],
+    });
+    try {
+      const r = await pullFrom(h);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /unsafe path/);
+      assert.ok(!fs.existsSync(path.join(r.repoDir, 'snapshots')), 'snapshot written despite an unsafe listing');
+      assert.ok(!fs.existsSync(path.join(path.dirname(r.cache), 'x')));
+    } finally { await h.close(); }
+  });
+}
+
+test('a listing with a malformed oid is refused', async () => {
+  const h = await startFakeHub({ extraTree: [{ type: 'file', path: 'a.txt', size: 1, oid: 'zz' }] });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /invalid oid/);
+  } finally { await h.close(); }
+});

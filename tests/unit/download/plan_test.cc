@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+
+#include "download/plan.h"
+#include "hub/error.h"
+
+namespace {
+hub::RepoFile file(const std::string& path) {
+  hub::RepoFile f;
+  f.path = path;
+  f.oid = std::string(40, 'a');
+  return f;
+}
+}  // namespace
+
+TEST_CASE("pickle weights are skipped when safetensors exist", "[download]") {
+  std::vector<hub::RepoFile> listing = {file("config.json"), file("model.safetensors"), file("pytorch_model.bin"),
+                                        file("training_args.bin"), file("x.pt")};
+  auto plan = hub::download::make_plan(listing, {});
+  CHECK(plan.files.size() == 2);
+  CHECK(plan.skipped == std::vector<std::string>{"pytorch_model.bin", "training_args.bin", "x.pt"});
+  hub::PullOptions allow;
+  allow.allow_pickle = true;
+  CHECK(hub::download::make_plan(listing, allow).files.size() == 5);
+  // Without safetensors weights, the pickle file is the only copy of the weights: kept.
+  auto only_bin = hub::download::make_plan({file("config.json"), file("pytorch_model.bin")}, {});
+  CHECK(only_bin.files.size() == 2);
+}
+
+TEST_CASE("plans reject duplicate paths and skip directories", "[download]") {
+  hub::RepoFile dir = file("onnx");
+  dir.directory = true;
+  CHECK(hub::download::make_plan({dir, file("onnx/m.onnx")}, {}).files.size() == 1);
+  CHECK_THROWS_AS(hub::download::make_plan({file("a"), file("a")}, {}), hub::Error);
+}
