@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "cache/index.h"
@@ -57,10 +60,43 @@ std::unique_ptr<fs::FileLock> Store::lock_blob(std::string_view etag) const {
   return std::make_unique<fs::FileLock>(lock_path(cache_.root(), repo_, etag), std::chrono::hours(6));
 }
 
-std::unique_ptr<fs::TempFile> Store::begin_blob(std::string_view etag) const {
+stdfs::path Store::partial_path(std::string_view etag) const {
   stdfs::path p = blob(etag);
   p += "." + random_hex(8) + ".incomplete";
-  return std::make_unique<fs::TempFile>(p);
+  return p;
+}
+
+std::unique_ptr<fs::TempFile> Store::begin_blob(std::string_view etag) const {
+  return std::make_unique<fs::TempFile>(partial_path(etag));
+}
+
+std::vector<stdfs::path> Store::leftover_partials(std::string_view etag) const {
+  std::vector<std::pair<stdfs::file_time_type, stdfs::path>> found;
+  std::string prefix = std::string(etag) + ".";
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(blobs_dir(cache_.root(), repo_), ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() > prefix.size() + 11 && name.rfind(prefix, 0) == 0 &&
+        name.substr(name.size() - 11) == ".incomplete") {
+      std::error_code tec;
+      found.emplace_back(stdfs::last_write_time(e.path(), tec), e.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<stdfs::path> out;
+  for (auto& [t, p] : found) out.push_back(std::move(p));
+  return out;
+}
+
+std::optional<stdfs::path> Store::claim_partial(const stdfs::path& leftover, std::string_view etag) const {
+  stdfs::path mine = partial_path(etag);
+  // rename(2) is atomic: of several processes renaming the same file, exactly one succeeds.
+  if (::rename(leftover.c_str(), mine.c_str()) != 0) return std::nullopt;
+  return mine;
+}
+
+void Store::record_blob(std::string_view etag, std::uint64_t size) {
+  cache_.index().record_blob(repo_, etag, hash_kind_for_etag(etag), size, fs::now_seconds());
 }
 
 void Store::commit_blob(fs::TempFile& tmp, std::string_view etag, std::uint64_t size) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,16 @@ class Store {
   std::unique_ptr<fs::TempFile> begin_blob(std::string_view etag) const;
   // Renames a verified temporary file onto blobs/<etag> and records it in the index.
   void commit_blob(fs::TempFile& tmp, std::string_view etag, std::uint64_t size);
+  // The temporary files an earlier run left for this blob (blobs/<etag>.*.incomplete), oldest
+  // first. The caller claims one by renaming it (see claim_partial).
+  std::vector<stdfs::path> leftover_partials(std::string_view etag) const;
+  // Atomically takes over a leftover partial file by renaming it to a fresh process-unique name;
+  // nullopt when another process claimed it first.
+  std::optional<stdfs::path> claim_partial(const stdfs::path& leftover, std::string_view etag) const;
+  // A fresh process-unique name for a blob's temporary file (blobs/<etag>.<8 hex>.incomplete).
+  stdfs::path partial_path(std::string_view etag) const;
+  // Records a blob that was renamed into place by the caller.
+  void record_blob(std::string_view etag, std::uint64_t size);
   // snapshots/<commit>/<path> -> relative link to blobs/<etag> (atomic replace), then indexed.
   void link_file(std::string_view commit, std::string_view path, std::string_view etag);
   // refs/<revision> = commit (no newline, atomic), unless the revision is the commit itself.

@@ -16,6 +16,7 @@ struct PullArgs {
   std::vector<std::string> include, exclude;
   std::optional<std::string> local_dir;
   int max_workers = 8;
+  int connections = 8;
   bool dry_run = false;
   bool allow_pickle = false;
 };
@@ -43,6 +44,7 @@ int run_pull(const PullArgs& a, const GlobalOptions& g) {
   options.allow_pickle = a.allow_pickle;
   if (a.local_dir) options.local_dir = *a.local_dir;
   options.max_workers = a.max_workers;
+  options.connections = a.connections;
   options.dry_run = a.dry_run;
   PullProgressView view(!g.quiet && !g.json && stderr_is_tty());
   options.on_progress = [&](const PullProgress& e) { view.on_event(e); };
@@ -102,6 +104,9 @@ void register_pull(CLI::App& app, GlobalOptions& g, Action& action) {
                 "Also fetch pickle weights (*.bin, *.pt, ...) when safetensors exist (they are never executed)");
   cmd->add_option("--local-dir", args->local_dir, "Also write real files into this folder (huggingface_hub local_dir)");
   cmd->add_option("--max-workers", args->max_workers, "Parallel file downloads")->capture_default_str();
+  cmd->add_option("--connections", args->connections,
+                  "Concurrent byte ranges per large file (16 MB and up; resumable after a crash)")
+      ->capture_default_str();
   cmd->add_flag("--dry-run", args->dry_run, "List what would be fetched; write nothing");
   add_network_options(*cmd, g);
   add_cache_option(*cmd, g);

@@ -100,6 +100,7 @@ FileLock::FileLock(const stdfs::path& lock_path, std::chrono::milliseconds timeo
     if (errno != EWOULDBLOCK && errno != EINTR) {
       // Locks unsupported (some network file systems): correctness does not depend on the lock,
       // since every writer uses its own temporary file and an atomic rename.
+      effective_ = false;
       return;
     }
     if (std::chrono::steady_clock::now() >= deadline) {

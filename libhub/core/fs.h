@@ -40,8 +40,13 @@ class FileLock {
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
 
+  // False where the file system silently does not support locks (some network file systems):
+  // the caller then must not assume exclusive access.
+  bool effective() const noexcept { return effective_; }
+
  private:
   int fd_ = -1;
+  bool effective_ = true;
 };
 
 // A temporary file opened for writing; removed by the destructor unless commit() renamed it.

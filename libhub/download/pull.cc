@@ -14,7 +14,9 @@
 #include "core/strings.h"
 #include "download/fetch.h"
 #include "download/local_dir.h"
+#include "download/partial_file.h"
 #include "download/plan.h"
+#include "download/ranged_fetch.h"
 #include "hub/cache.h"
 #include "hub/error.h"
 
@@ -98,12 +100,57 @@ PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Se
   return result;
 }
 
+// A large file: resumable ranged download. A temporary file left by an earlier run (kill -9,
+// network failure) is claimed and only its missing chunks are fetched. Without working locks a
+// leftover is only taken once it has been idle long enough that no live process owns it.
+void fetch_large(cache::Store& store, http::Client& client, const download::FetchTarget& target,
+                 const fs::FileLock& lock, const PullOptions& options, const download::FetchProgress& on_bytes,
+                 const std::atomic<bool>& cancel, std::uint64_t& file_done, ProgressSink& progress,
+                 const std::string& path) {
+  using download::PartialFile;
+  std::unique_ptr<PartialFile> part;
+  for (const auto& leftover : store.leftover_partials(target.expected_hash)) {
+    std::error_code ec;
+    auto age = std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(leftover, ec);
+    if (ec || (!lock.effective() && age < std::chrono::seconds(120))) continue;
+    auto mine = store.claim_partial(leftover, target.expected_hash);
+    if (!mine) continue;
+    part = PartialFile::open_existing(*mine, target.size);
+    if (part) break;
+    std::filesystem::remove(*mine, ec);  // not a resumable file of ours: useless
+  }
+  download::RangedOptions ranged{options.connections};
+  for (int attempt = 0;; ++attempt) {
+    if (!part) part = PartialFile::create(store.partial_path(target.expected_hash), target.size, options.chunk_size);
+    std::uint64_t resumed = part->bytes_done();
+    if (resumed > 0) {
+      file_done += resumed;
+      progress.emit(PullProgress::Kind::bytes, path, file_done, target.size, resumed);
+    }
+    try {
+      download::fetch_ranged(client, target, *part, ranged, on_bytes, cancel);
+      break;
+    } catch (const Error& e) {
+      // Chunks kept from an earlier run may have been damaged: one fresh start, then give up.
+      if (e.code() != Errc::integrity || resumed == 0 || attempt > 0) throw;
+      part.reset();
+      file_done = 0;
+    }
+  }
+  part->commit(store.blob(target.expected_hash));
+  store.record_blob(target.expected_hash, target.size);
+}
+
 }  // namespace
 
 PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& settings) {
   validate_revision(options.revision);
   if (options.max_workers < 1 || options.max_workers > 256)
     throw Error(Errc::invalid_input, "--max-workers must be between 1 and 256");
+  if (options.connections < 1 || options.connections > 64)
+    throw Error(Errc::invalid_input, "--connections must be between 1 and 64");
+  if (options.chunk_size < (64u << 10) || options.chunk_size > (1ull << 30))
+    throw Error(Errc::invalid_input, "the chunk size must be between 64 KiB and 1 GiB");
   if (settings.offline) return pull_offline(repo, options, settings);
 
   HubApi api(settings);
@@ -160,19 +207,21 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
       } else if (store.adopt_from_other_repo(etag, f.size)) {
         pf.action = PulledFile::Action::linked;
       } else {
-        auto tmp = store.begin_blob(etag);
         download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(),
                                      etag, f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
         std::uint64_t file_done = 0;
-        download::fetch_verified(
-            client, target, *tmp,
-            [&](std::uint64_t n) {
-              file_done += n;
-              downloaded += n;
-              progress.emit(PullProgress::Kind::bytes, f.path, file_done, f.size, n);
-            },
-            cancel);
-        store.commit_blob(*tmp, etag, f.size);
+        auto on_bytes = [&](std::uint64_t n) {
+          file_done += n;
+          downloaded += n;
+          progress.emit(PullProgress::Kind::bytes, f.path, file_done, f.size, n);
+        };
+        if (f.size >= options.range_threshold && f.size > 0) {
+          fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path);
+        } else {
+          auto tmp = store.begin_blob(etag);
+          download::fetch_verified(client, target, *tmp, on_bytes, cancel);
+          store.commit_blob(*tmp, etag, f.size);
+        }
         pf.action = PulledFile::Action::downloaded;
         progress.emit(PullProgress::Kind::file_done, f.path, f.size, f.size, 0);
         store.link_file(commit, f.path, etag);

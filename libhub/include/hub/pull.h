@@ -40,9 +40,15 @@ struct PullOptions {
   // Write real files to this folder (huggingface_hub's local_dir mode) instead of the cache.
   std::optional<std::filesystem::path> local_dir;
   int max_workers = 8;
+  // Files of at least range_threshold bytes are fetched as up to `connections` concurrent byte
+  // ranges of chunk_size bytes, into a resumable temporary file: after a crash or kill -9 the
+  // next pull asks only for the missing chunks.
+  std::uint64_t range_threshold = 16ull << 20;
+  std::uint64_t chunk_size = 8ull << 20;
+  int connections = 8;
   // Plan only: list what would be fetched, write nothing.
   bool dry_run = false;
-  // Called from worker threads, serialized by the caller's own lock if needed.
+  // Called from worker threads; libhub serializes the calls.
   std::function<void(const PullProgress&)> on_progress;
 };
 

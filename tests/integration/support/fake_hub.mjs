@@ -12,7 +12,8 @@ export const gitSha1 = (buf) =>
 const LFS = /\.(safetensors|bin|gguf|pt|pth|onnx|msgpack|h5|ckpt)$/;
 
 // files: { path: { content: Buffer|string, fault?: {...} } }
-//   fault.kind: 'corrupt' | 'truncate' | 'drop' | 'status' | 'ignore-range' | 'redirect'
+//   fault.kind: 'corrupt' | 'truncate' | 'drop' | 'status' | 'ignore-range' | 'redirect' | 'slow' | 'stall'
+//   fault.rate: bytes per second for 'slow'; fault.ms: silence before the body for 'stall'
 //   fault.times: how many requests misbehave (default: all); or an array of per-request faults
 //   fault.status, fault.retryAfter: for 'status'
 //   fault.target: base URL of another server for 'redirect'
@@ -52,7 +53,7 @@ export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40)
     if (p.startsWith(prefix)) {
       const e = byPath.get(p.slice(prefix.length));
       if (!e) return json(404, { error: 'Entry not found' }, { 'X-Error-Code': 'EntryNotFound', 'X-Repo-Commit': commit });
-      return serveFile(req, res, e, commit);
+      return serveFile(req, res, e, commit, requests[requests.length - 1]);
     }
     if (p.startsWith('/api/models/') || p.includes('/resolve/')) {
       return json(401, { error: 'Repository not found' }, { 'X-Error-Code': 'RepoNotFound' });
@@ -61,10 +62,13 @@ export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40)
   });
   await new Promise((r) => server.listen(0, host, r));
   const url = `http://${host}:${server.address().port}`;
-  return { url, requests, server, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  // Replaces a file's fault while the server runs (e.g. to let a resumed pull go fast).
+  const setFault = (path, fault) => { const e = byPath.get(path); e.fault = fault; e.hits = 0; };
+  const bytesSent = () => requests.reduce((n, r) => n + (r.sent ?? 0), 0);
+  return { url, requests, server, setFault, bytesSent, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
-function serveFile(req, res, e, commit) {
+function serveFile(req, res, e, commit, record) {
   // A fault is an object (optionally limited to the first `times` requests) or an array giving
   // the fault of each successive request.
   const f = Array.isArray(e.fault) ? e.fault[e.hits] : e.fault;
@@ -98,12 +102,37 @@ function serveFile(req, res, e, commit) {
   }
   headers['Content-Length'] = String(body.length);
   res.writeHead(status, headers);
+  record.sent = 0;
   if (req.method === 'HEAD') return res.end();
   if (active && (f.kind === 'truncate' || f.kind === 'drop')) {
     // Half the body, then the connection dies (Content-Length promised more).
-    res.write(body.subarray(0, Math.floor(body.length / 2)));
+    const half = body.subarray(0, Math.floor(body.length / 2));
+    record.sent = half.length;
+    res.write(half);
     return setTimeout(() => res.socket.destroy(), 20);
   }
+  if (active && f.kind === 'stall') {
+    res.flushHeaders();
+    const t = setTimeout(() => { record.sent = body.length; res.end(body); }, f.ms);
+    res.on('close', () => clearTimeout(t));
+    return;
+  }
+  if (active && f.kind === 'slow') {
+    const piece = 64 * 1024;
+    const delay = Math.max(1, Math.round((piece / f.rate) * 1000));
+    let off = 0;
+    const pump = () => {
+      if (res.destroyed) return;
+      if (off >= body.length) return res.end();
+      const chunk = body.subarray(off, off + piece);
+      off += chunk.length;
+      record.sent += chunk.length;
+      res.write(chunk);
+      setTimeout(pump, delay);
+    };
+    return pump();
+  }
+  record.sent = body.length;
   res.end(body);
 }
 
