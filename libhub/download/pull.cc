@@ -105,7 +105,7 @@ PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Se
 // leftover is only taken once it has been idle long enough that no live process owns it.
 void fetch_large(cache::Store& store, http::Client& client, const download::FetchTarget& target,
                  const fs::FileLock& lock, const PullOptions& options, const download::FetchProgress& on_bytes,
-                 const std::atomic<bool>& cancel, std::uint64_t& file_done, ProgressSink& progress,
+                 const std::atomic<bool>& cancel, std::atomic<std::uint64_t>& file_done, ProgressSink& progress,
                  const std::string& path) {
   using download::PartialFile;
   std::unique_ptr<PartialFile> part;
@@ -124,8 +124,8 @@ void fetch_large(cache::Store& store, http::Client& client, const download::Fetc
     if (!part) part = PartialFile::create(store.partial_path(target.expected_hash), target.size, options.chunk_size);
     std::uint64_t resumed = part->bytes_done();
     if (resumed > 0) {
-      file_done += resumed;
-      progress.emit(PullProgress::Kind::bytes, path, file_done, target.size, resumed);
+      std::uint64_t now = file_done += resumed;
+      progress.emit(PullProgress::Kind::bytes, path, now, target.size, resumed);
     }
     try {
       download::fetch_ranged(client, target, *part, ranged, on_bytes, cancel);
@@ -209,11 +209,12 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
       } else {
         download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(),
                                      etag, f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
-        std::uint64_t file_done = 0;
+        // Ranges of one file report from several threads.
+        std::atomic<std::uint64_t> file_done{0};
         auto on_bytes = [&](std::uint64_t n) {
-          file_done += n;
+          std::uint64_t now = file_done += n;
           downloaded += n;
-          progress.emit(PullProgress::Kind::bytes, f.path, file_done, f.size, n);
+          progress.emit(PullProgress::Kind::bytes, f.path, now, f.size, n);
         };
         if (f.size >= options.range_threshold && f.size > 0) {
           fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path);

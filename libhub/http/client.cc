@@ -15,6 +15,8 @@ namespace hub::http {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
+// API responses are held in memory: a hostile or broken server must not exhaust it.
+constexpr std::size_t kMaxBufferedBody = 64 * 1024 * 1024;
 constexpr int kMaxRedirects = 10;
 
 struct CurlGlobal {
@@ -52,6 +54,7 @@ struct Transfer {
   bool stream_body = false;  // decided when the first body byte arrives
   bool decided = false;
   bool aborted = false;
+  bool too_large = false;
 };
 
 size_t on_header(char* data, size_t size, size_t nitems, void* user) {
@@ -94,7 +97,15 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
     }
     return n;
   }
-  if (r.body.size() < kMaxErrorBody || !(t->sink && *t->sink)) r.body.append(data, n);
+  if (t->sink && *t->sink) {
+    if (r.body.size() < kMaxErrorBody) r.body.append(data, n);
+    return n;
+  }
+  if (r.body.size() + n > kMaxBufferedBody) {
+    t->too_large = true;
+    return 0;
+  }
+  r.body.append(data, n);
   return n;
 }
 
@@ -242,6 +253,8 @@ Response Client::send(const Request& request, const BodySink& sink, const Header
       curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
     CURLcode rc = curl_easy_perform(h);
+    if (transfer.too_large)
+      throw Error(Errc::invalid_input, "the response from " + url + " is larger than 64 MiB", {.url = url});
     if (transfer.aborted) throw Error(Errc::cancelled, "transfer of " + url + " aborted", {.url = url});
     if (rc != CURLE_OK) {
       Errc code = (rc == CURLE_OPERATION_TIMEDOUT) ? Errc::timeout : Errc::network;

@@ -8,8 +8,11 @@ trap 'rm -rf "$PREFIX" "$WORK"' EXIT
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 cmake -S "$SRC/tests/package" -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/cmake" >/dev/null
-"$WORK/cmake/consumer" 2>&1 | grep -q "usage: example_pull" || { echo "find_package consumer did not run"; exit 1; }
+# Without arguments the example prints its usage and exits 2: proof that it linked and ran.
+out=$("$WORK/cmake/consumer" 2>&1 || true)
+grep -q "usage: example_pull" <<<"$out" || { echo "find_package consumer did not run: $out"; exit 1; }
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig:$PREFIX/lib/x86_64-linux-gnu/pkgconfig"
 c++ -o "$WORK/pc" "$SRC/examples/pull.cc" $(pkg-config --cflags --libs libhub) -Wl,-rpath,"$(pkg-config --variable=libdir libhub)"
-"$WORK/pc" 2>&1 | grep -q "usage: example_pull" || { echo "pkg-config consumer did not run"; exit 1; }
+out=$("$WORK/pc" 2>&1 || true)
+grep -q "usage: example_pull" <<<"$out" || { echo "pkg-config consumer did not run: $out"; exit 1; }
 echo "find_package(libhub) and pkg-config consumers built and ran"
