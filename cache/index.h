@@ -24,7 +24,7 @@ namespace hub::cache {
 
 namespace stdfs = std::filesystem;
 
-// What the last reconcile() did (for tests and `hub cache ls --verbose`-style diagnostics).
+// What the last reconcile() or rebuild() did (for tests and diagnostics).
 struct ReconcileStats {
   std::size_t unchanged = 0;  // repos answered from the tables
   std::size_t scanned = 0;    // repos read from disk (new, changed or marked dirty)
@@ -55,16 +55,18 @@ class Index {
   void touch_snapshot(const RepoId& repo, std::string_view commit, double when);
 
   // Another repo's blob with this name (sha256 or git sha1) and size that the index believes is
-  // present and verified; the caller re-checks the file before linking it. nullopt if none.
+  // present and verified (recorded by a download or `hub cache verify`; unverified blobs are
+  // never offered). The file is checked to exist with that size before it is returned; the
+  // caller still re-checks before linking. nullopt if none.
   std::optional<stdfs::path> find_blob_elsewhere(const RepoId& repo, std::string_view name, std::uint64_t size);
 
   // --- queries and maintenance used by hub::Cache ---
   // Every repo of the cache with its revisions, from the tables only (call reconcile() first).
   std::vector<CachedRepo> list_repos();
   // Brings the index in line with the disk for repos whose folders changed since last seen
-  // (folder mtimes of the repo folder, blobs/, refs/, snapshots/ and every folder below
-  // snapshots/), repos that vanished and repos that appeared, in one transaction. Unchanged
-  // repos cost a few stat calls each. Blob contents changed in place are not noticed (that is
+  // (folder mtimes of blobs/, refs/ and below, snapshots/ and every folder below it; see
+  // cache/stamps.h), repos that vanished and repos that appeared, in one transaction. Unchanged
+  // repos cost a few stat calls each and take no write lock. Blob contents changed in place are not noticed (that is
   // what verify is for). Throws Errc::not_cached when the root is missing, Errc::io.
   void reconcile();
   // Drops every row and rebuilds from a full scan of the disk. Snapshot last-use times and

@@ -1,0 +1,377 @@
+// hub cache: list, remove, verify and reindex the local cache. Works with no network at all.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "hub/cache.h"
+#include "hub/error.h"
+
+namespace hub::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::string size_text(std::uint64_t bytes) {
+  static const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000.0 && u < 5) {
+    v /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// "3 days ago", like huggingface_hub's scan-cache.
+std::string time_ago(double when) {
+  if (when <= 0) return "never";
+  double d = static_cast<double>(std::time(nullptr)) - when;
+  if (d < 60) return "a few seconds ago";
+  struct Unit {
+    const char* name;
+    double seconds;
+  };
+  static const Unit units[] = {{"year", 365 * 86400.0}, {"month", 30 * 86400.0}, {"week", 7 * 86400.0},
+                               {"day", 86400.0},        {"hour", 3600.0},        {"minute", 60.0}};
+  for (const auto& u : units) {
+    if (d >= u.seconds) {
+      long n = static_cast<long>(d / u.seconds);
+      return std::to_string(n) + " " + u.name + (n == 1 ? "" : "s") + " ago";
+    }
+  }
+  return "a few seconds ago";
+}
+
+stdfs::path cache_root(const GlobalOptions& g) { return g.settings().cache_dir; }
+
+bool cache_exists(const stdfs::path& root) {
+  std::error_code ec;
+  return stdfs::is_directory(root, ec);
+}
+
+// --- hub cache ls ---
+
+nlohmann::json repo_json(const CachedRepo& r) {
+  nlohmann::json revisions = nlohmann::json::array();
+  for (const auto& rev : r.revisions)
+    revisions.push_back({{"commit", rev.commit},
+                         {"refs", rev.refs},
+                         {"size", rev.size},
+                         {"files", rev.files},
+                         {"last_used", rev.last_used},
+                         {"last_modified", rev.last_modified},
+                         {"pinned", rev.pinned}});
+  nlohmann::json incomplete = nlohmann::json::array();
+  for (const auto& p : r.incomplete)
+    incomplete.push_back({{"name", p.name}, {"size", p.size}, {"last_modified", p.last_modified}});
+  return {{"repo", r.repo.name},
+          {"type", std::string(to_string(r.repo.type))},
+          {"path", r.path.string()},
+          {"size", r.size},
+          {"blobs", r.blobs},
+          {"last_used", r.last_used},
+          {"last_accessed", r.last_accessed},
+          {"last_modified", r.last_modified},
+          {"revisions", revisions},
+          {"incomplete", incomplete},
+          {"warnings", r.warnings}};
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << line << "\n";
+  }
+}
+
+int run_ls(const GlobalOptions& g) {
+  stdfs::path root = cache_root(g);
+  if (!cache_exists(root)) {
+    if (g.json)
+      std::cout << "[]\n";
+    else if (!g.quiet)
+      std::cerr << "no cache at " << root.string() << "\n";
+    return 0;
+  }
+  Cache cache(root);
+  CacheListing listing = cache.listing();
+  if (g.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : listing.repos) out.push_back(repo_json(r));
+    std::cout << out.dump(2) << "\n";
+  } else if (g.quiet) {
+    for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "LAST USED", "PATH"});
+    std::size_t partial = 0;
+    std::uint64_t partial_bytes = 0;
+    for (const auto& r : listing.repos) {
+      std::string refs;
+      for (const auto& rev : r.revisions)
+        for (const auto& ref : rev.refs) refs += (refs.empty() ? "" : ", ") + ref;
+      // Repos never used through libhub fall back to the file system's access time.
+      double used = r.last_used > 0 ? r.last_used : r.last_accessed;
+      rows.push_back({r.repo.name, std::string(to_string(r.repo.type)), size_text(r.size), std::to_string(r.blobs),
+                      std::to_string(r.revisions.size()), refs.empty() ? "-" : refs, time_ago(used), r.path.string()});
+      for (const auto& p : r.incomplete) {
+        ++partial;
+        partial_bytes += p.size;
+      }
+    }
+    print_table(rows);
+    std::cout << "\n"
+              << listing.repos.size() << " repo(s), " << size_text(listing.size) << " on disk in " << root.string()
+              << "\n";
+    if (partial)
+      std::cout << partial << " incomplete download(s), " << size_text(partial_bytes)
+                << " (resumed by the next pull)\n";
+  }
+  // Warnings go to stderr so that stdout stays parseable.
+  if (!g.quiet) {
+    for (const auto& r : listing.repos)
+      for (const auto& w : r.warnings) std::cerr << "warning: " << r.repo.display() << ": " << w << "\n";
+    for (const auto& w : listing.warnings) std::cerr << "warning: " << w << "\n";
+  }
+  return 0;
+}
+
+// --- hub cache rm ---
+
+struct RmArgs {
+  std::string target;
+  std::string repo_type = "model";
+};
+
+int run_rm(const RmArgs& a, const GlobalOptions& g) {
+  std::string repo_text = a.target;
+  std::optional<std::string> revision;
+  // Repo ids never contain '@', so the first one starts the revision.
+  if (auto at = repo_text.find('@'); at != std::string::npos) {
+    revision = repo_text.substr(at + 1);
+    repo_text.resize(at);
+    if (revision->empty())
+      throw Error(Errc::invalid_input, "'" + a.target + "': expected REPO@REVISION with a revision after '@'");
+  }
+  RepoId repo = RepoId::parse(repo_text, parse_repo_type(a.repo_type));
+  stdfs::path root = cache_root(g);
+  if (!cache_exists(root))
+    throw Error(Errc::not_cached, repo.display() + " is not in the cache (no cache at " + root.string() + ")");
+  Cache cache(root);
+  RemoveReport r = cache.remove(repo, revision);
+  if (g.json) {
+    std::cout << nlohmann::json({{"repo", repo.name},
+                                 {"type", std::string(to_string(repo.type))},
+                                 {"snapshots_removed", r.snapshots_removed},
+                                 {"blobs_removed", r.blobs_removed},
+                                 {"bytes_freed", r.bytes_freed},
+                                 {"repo_removed", r.repo_removed}})
+                     .dump(2)
+              << "\n";
+  } else if (!g.quiet) {
+    for (const auto& c : r.snapshots_removed) std::cout << "removed snapshot " << c << "\n";
+    std::cout << (r.repo_removed ? "Removed " + repo.display()
+                                 : "Removed " + std::to_string(r.snapshots_removed.size()) + " snapshot(s) of " +
+                                       repo.display())
+              << ": " << r.blobs_removed << " blob(s), " << size_text(r.bytes_freed) << " freed\n";
+  }
+  return 0;
+}
+
+// --- hub cache verify ---
+
+// One line on stderr, redrawn at most 10 times a second: bar, bytes, rate, ETA.
+class VerifyBar {
+ public:
+  explicit VerifyBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  ~VerifyBar() { finish(); }
+
+  void update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    double elapsed = std::chrono::duration<double>(now - start_).count();
+    double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    double eta = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : -1;
+    double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    constexpr int kWidth = 30;
+    int fill = static_cast<int>(frac * kWidth);
+    std::string bar(static_cast<size_t>(kWidth), ' ');
+    bar.replace(0, static_cast<size_t>(fill), static_cast<size_t>(fill), '=');
+    char line[256];
+    std::snprintf(line, sizeof line, "\r\x1b[2Kverify [%s] %3d%%  %s / %s  %s  ETA %s", bar.c_str(),
+                  static_cast<int>(frac * 100), size_text(done).c_str(), size_text(total).c_str(),
+                  format_rate(rate).c_str(), format_duration(eta).c_str());
+    std::fputs(line, stderr);
+    std::fflush(stderr);
+  }
+
+  void finish() {
+    if (!enabled_ || !drawn_) return;
+    std::fputs("\r\x1b[2K", stderr);
+    std::fflush(stderr);
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+int run_verify(const GlobalOptions& g) {
+  stdfs::path root = cache_root(g);
+  VerifyReport r;
+  auto start = std::chrono::steady_clock::now();
+  if (cache_exists(root)) {
+    Cache cache(root);
+    VerifyBar bar(!g.quiet && !g.json && stderr_is_tty());
+    r = cache.verify([&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    bar.finish();
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int status = !r.corrupt.empty() ? exit_code(Errc::integrity) : !r.errors.empty() ? exit_code(Errc::io) : 0;
+
+  if (g.json) {
+    nlohmann::json corrupt = nlohmann::json::array();
+    for (const auto& c : r.corrupt)
+      corrupt.push_back({{"repo", c.repo.name},
+                         {"type", std::string(to_string(c.repo.type))},
+                         {"name", c.name},
+                         {"actual", c.actual},
+                         {"quarantined", c.quarantined.string()}});
+    std::cout << nlohmann::json({{"blobs_checked", r.blobs_checked},
+                                 {"bytes_checked", r.bytes_checked},
+                                 {"skipped", r.skipped},
+                                 {"corrupt", corrupt},
+                                 {"errors", r.errors},
+                                 {"seconds", seconds}})
+                     .dump(2)
+              << "\n";
+    return status;
+  }
+  // Problems are printed even with --quiet: they are the essential result.
+  for (const auto& c : r.corrupt)
+    std::cout << "corrupt: " << c.repo.display() << " blobs/" << c.name << " (content hashes to " << c.actual
+              << ")" << (c.quarantined.empty() ? "" : ", moved to " + c.quarantined.string()) << "\n";
+  for (const auto& e : r.errors) std::cerr << "error: " << e << "\n";
+  if (!g.quiet) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.1f s", seconds);
+    std::cout << "Checked " << r.blobs_checked << " blob(s), " << size_text(r.bytes_checked) << " in " << rate;
+    if (r.skipped) std::cout << " (" << r.skipped << " skipped: names that are not hashes)";
+    std::cout << ": ";
+    if (r.corrupt.empty() && r.errors.empty())
+      std::cout << "all good\n";
+    else
+      std::cout << r.corrupt.size() << " corrupt, " << r.errors.size() << " unreadable\n";
+    if (!r.corrupt.empty()) std::cout << "Run `hub pull` again for the affected repos to fetch them back.\n";
+  }
+  return status;
+}
+
+// --- hub cache reindex ---
+
+int run_reindex(const GlobalOptions& g) {
+  stdfs::path root = cache_root(g);
+  if (!cache_exists(root)) {
+    if (g.json)
+      std::cout << nlohmann::json({{"repos", 0}, {"size", 0}}).dump(2) << "\n";
+    else if (!g.quiet)
+      std::cerr << "no cache at " << root.string() << "\n";
+    return 0;
+  }
+  auto start = std::chrono::steady_clock::now();
+  Cache cache(root);
+  cache.reindex();
+  CacheListing listing = cache.listing();
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (g.json) {
+    std::cout << nlohmann::json({{"repos", listing.repos.size()}, {"size", listing.size}, {"milliseconds", ms}}).dump(2)
+              << "\n";
+  } else if (!g.quiet) {
+    std::cout << "Reindexed " << listing.repos.size() << " repo(s), " << size_text(listing.size) << " in "
+              << static_cast<long>(ms) << " ms\n";
+    for (const auto& w : listing.warnings) std::cerr << "warning: " << w << "\n";
+  }
+  return 0;
+}
+
+// A subcommand with a one-line description (shown in `hub cache --help`) and details (shown in
+// its own --help).
+CLI::App* add_cache_subcommand(CLI::App& parent, const std::string& name, const std::string& summary,
+                               const std::string& details, GlobalOptions& g) {
+  CLI::App* cmd = parent.add_subcommand(name, summary);
+  cmd->footer(details);
+  add_cache_option(*cmd, g);
+  add_output_options(*cmd, g);
+  return cmd;
+}
+
+}  // namespace
+
+void register_cache(CLI::App& app, GlobalOptions& g, Action& action) {
+  CLI::App* cache = app.add_subcommand(
+      "cache", "Inspect and manage the local cache (Hugging Face layout, shared with Python's huggingface_hub)");
+  cache->require_subcommand(1);
+  add_cache_option(*cache, g);
+
+  CLI::App* ls = add_cache_subcommand(
+      *cache, "ls", "List cached repos: size, files, revisions, refs, last use",
+      "SIZE counts each distinct blob once; FILES is the number of distinct blobs; REFS are the branches, tags\n"
+      "and refs/pr/N pointing at cached revisions. LAST USED is the last pull or load through libhub, else the\n"
+      "newest file access time. Partial downloads (blobs/*.incomplete) are reported apart. Problems such as\n"
+      "broken links or refs to missing snapshots are printed as warnings on stderr; they never fail the command.",
+      g);
+  ls->callback([&g, &action] { action = [&g] { return run_ls(g); }; });
+
+  auto rm_args = std::make_shared<RmArgs>();
+  CLI::App* rm = add_cache_subcommand(
+      *cache, "rm", "Remove a repo, or one revision of it (REPO@REV), from the cache",
+      "With REPO@REV (a commit, branch, tag or refs/pr/N) only that snapshot goes, with the refs pointing at it\n"
+      "and the blobs no remaining snapshot uses. Without @REV, or when no snapshot is left, the whole repo folder\n"
+      "goes. Exit status 3 when the repo or revision is not cached.",
+      g);
+  rm->add_option("repo", rm_args->target, "REPO or REPO@REVISION, e.g. org/name or org/name@main")->required();
+  rm->add_option("--repo-type", rm_args->repo_type, "model, dataset or space")->capture_default_str();
+  rm->callback([rm_args, &g, &action] { action = [rm_args, &g] { return run_rm(*rm_args, g); }; });
+
+  CLI::App* verify = add_cache_subcommand(
+      *cache, "verify", "Re-hash every blob and quarantine the corrupt ones",
+      "Each blob is named by its hash: SHA-256 for LFS files, git blob SHA-1 for the rest. A blob whose bytes\n"
+      "do not match is moved to <cache>/.libhub/quarantine/<repo folder>/ and listed; pull the repo again to\n"
+      "fetch it back. Exit status 6 when corrupt blobs were found, 7 when some could not be read.",
+      g);
+  verify->callback([&g, &action] { action = [&g] { return run_verify(g); }; });
+
+  CLI::App* reindex = add_cache_subcommand(
+      *cache, "reindex", "Rebuild libhub's index of the cache from the files on disk",
+      "The index (<cache>/.libhub/index.db) only mirrors the files and is kept in line with them on every\n"
+      "command, so this is never needed for correctness; use it after restoring a backup or to reset\n"
+      "verification times. Last-use times and pins are kept.",
+      g);
+  reindex->callback([&g, &action] { action = [&g] { return run_reindex(g); }; });
+}
+
+}  // namespace hub::cli
