@@ -20,7 +20,7 @@ const char* advice(hub::Errc code) {
     case hub::Errc::unauthorized: return "the token was rejected: check --token, HF_TOKEN or $HF_HOME/token";
     case hub::Errc::forbidden: return "the token has no access to this resource";
     case hub::Errc::rate_limited: return "the server is rate limiting requests: wait a little and try again";
-    case hub::Errc::not_cached: return "it is not in the cache: run without --offline / HF_HUB_OFFLINE first";
+    case hub::Errc::not_cached: return "the cache does not hold it: pull it first (online), or check the repo id, revision and --cache-dir";
     case hub::Errc::offline: return "offline mode is on (--offline or HF_HUB_OFFLINE)";
     case hub::Errc::network:
     case hub::Errc::timeout: return "check the network and the endpoint (--endpoint or HF_ENDPOINT)";
@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   hub::cli::register_info(app, g, action);
   hub::cli::register_cache(app, g, action);
   hub::cli::register_serve(app, g, action);
+  hub::cli::register_tokenize(app, g, action);
+  hub::cli::register_detokenize(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

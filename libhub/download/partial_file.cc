@@ -127,6 +127,10 @@ void PartialFile::read_at(std::uint64_t offset, std::span<char> out) const {
   }
 }
 
+void PartialFile::start_writeback(std::uint64_t offset, std::uint64_t length) noexcept {
+  ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(length), SYNC_FILE_RANGE_WRITE);
+}
+
 void PartialFile::mark_done(std::size_t i) {
   done_[i] = 1;
   pwrite_all(fd_, &done_[i], 1, size_ + i, path_);

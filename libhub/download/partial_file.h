@@ -43,6 +43,9 @@ class PartialFile {
   // pwrite at an offset inside the data region. Throws Errc::io.
   void write_at(std::uint64_t offset, std::span<const char> data);
   void read_at(std::uint64_t offset, std::span<char> out) const;
+  // Starts writing a range back to disk now (sync_file_range), so that the fsync in commit()
+  // has little left to do and disk I/O overlaps the download.
+  void start_writeback(std::uint64_t offset, std::uint64_t length) noexcept;
   // Records chunk i as complete (after its bytes were written).
   void mark_done(std::size_t i);
   // Forgets every chunk (the server ignored Range and the body restarts).

@@ -106,7 +106,7 @@ PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Se
 void fetch_large(cache::Store& store, http::Client& client, const download::FetchTarget& target,
                  const fs::FileLock& lock, const PullOptions& options, const download::FetchProgress& on_bytes,
                  const std::atomic<bool>& cancel, std::atomic<std::uint64_t>& file_done, ProgressSink& progress,
-                 const std::string& path) {
+                 const std::string& path, int concurrent_large) {
   using download::PartialFile;
   std::unique_ptr<PartialFile> part;
   for (const auto& leftover : store.leftover_partials(target.expected_hash)) {
@@ -119,7 +119,8 @@ void fetch_large(cache::Store& store, http::Client& client, const download::Fetc
     if (part) break;
     std::filesystem::remove(*mine, ec);  // not a resumable file of ours: useless
   }
-  download::RangedOptions ranged{options.connections};
+  // The connection budget is shared by the large files downloading at the same time.
+  download::RangedOptions ranged{std::max(1, options.connections / std::max(1, concurrent_large))};
   for (int attempt = 0;; ++attempt) {
     if (!part) part = PartialFile::create(store.partial_path(target.expected_hash), target.size, options.chunk_size);
     std::uint64_t resumed = part->bytes_done();
@@ -186,6 +187,10 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
   progress.emit(PullProgress::Kind::plan, "", 0, 0, 0);
   http::Client& client = api.impl().client;
 
+  int large_files = 0;
+  for (const auto& f : plan.files)
+    if (f.size >= options.range_threshold) ++large_files;
+  const int concurrent_large = std::min(large_files, options.max_workers);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> cancel{false};
   std::atomic<std::uint64_t> downloaded{0};
@@ -217,7 +222,8 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
           progress.emit(PullProgress::Kind::bytes, f.path, now, f.size, n);
         };
         if (f.size >= options.range_threshold && f.size > 0) {
-          fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path);
+          fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path,
+                      concurrent_large);
         } else {
           auto tmp = store.begin_blob(etag);
           download::fetch_verified(client, target, *tmp, on_bytes, cancel);

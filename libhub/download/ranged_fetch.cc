@@ -98,7 +98,7 @@ class RangedDownload {
 
   void fetch_chunk(std::size_t chunk, bool probe) {
     const std::uint64_t begin = file_.chunk_begin(chunk), end = file_.chunk_end(chunk);
-    std::vector<char> buffer;
+    std::vector<char> buffer = take_buffer();
     buffer.reserve(end - begin);
     int failures = 0;
     const Settings& settings = client_.settings();
@@ -182,6 +182,7 @@ class RangedDownload {
       }
     }
     file_.write_at(begin, buffer);
+    file_.start_writeback(begin, buffer.size());
     {
       std::lock_guard<std::mutex> lock(mu_);
       ready_.emplace(chunk, std::move(buffer));
@@ -189,6 +190,15 @@ class RangedDownload {
     // Marked only once its bytes are written: a crash leaves a map that never over-claims.
     file_.mark_done(chunk);
     hash_ready_chunks();
+  }
+
+  // Chunk buffers are recycled: fresh multi-megabyte allocations cost a page fault per page.
+  std::vector<char> take_buffer() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pool_.empty()) return {};
+    std::vector<char> b = std::move(pool_.back());
+    pool_.pop_back();
+    return b;
   }
 
   void announce_probe(bool single_stream) {
@@ -243,6 +253,8 @@ class RangedDownload {
         lock.unlock();
         hasher_.update(std::string_view(data.data(), data.size()));
         lock.lock();
+        data.clear();
+        pool_.push_back(std::move(data));
       } else if (resumed_[i]) {
         lock.unlock();
         rehash_from_disk(i);
@@ -280,6 +292,7 @@ class RangedDownload {
   std::size_t hashed_ = 0;  // chunks [0, hashed_) are in the hash
   bool hashing_ = false;
   std::map<std::size_t, std::vector<char>> ready_;  // fetched, not yet hashed
+  std::vector<std::vector<char>> pool_;             // hashed buffers, ready for reuse
   bool probe_done_ = false;
   bool single_stream_ = false;
   std::vector<bool> resumed_;  // chunks finished by an earlier run: re-read once for the hash
