@@ -36,6 +36,8 @@ void register_ls(CLI::App& app, GlobalOptions& g, Action& action);
 void register_info(CLI::App& app, GlobalOptions& g, Action& action);
 void register_cache(CLI::App& app, GlobalOptions& g, Action& action);
 void register_serve(CLI::App& app, GlobalOptions& g, Action& action);
+void register_tokenize(CLI::App& app, GlobalOptions& g, Action& action);
+void register_detokenize(CLI::App& app, GlobalOptions& g, Action& action);
 
 // True when stdout/stderr is a terminal (progress bars only then).
 bool stderr_is_tty();
