@@ -245,6 +245,26 @@ bool Index::set_pinned(const RepoId& repo, std::string_view commit, bool pinned)
   return db.changes() > 0;
 }
 
+bool Index::is_pinned(const RepoId& repo, std::string_view commit) {
+  std::lock_guard lock(impl_->mu);
+  auto st = impl_->db->prepare(
+      "SELECT pinned FROM snapshots WHERE commit_hash = ?2 AND repo_id = (SELECT id FROM repos WHERE folder = ?1)");
+  st.bind(1, repo.folder_name()).bind(2, commit);
+  return st.step() && st.integer(0) != 0;
+}
+
+std::vector<Index::SnapshotUse> Index::snapshot_uses() {
+  std::lock_guard lock(impl_->mu);
+  std::vector<SnapshotUse> out;
+  auto st = impl_->db->prepare(
+      "SELECT r.folder, f.commit_hash, COALESCE(f.blob, f.commit_hash || '/' || f.path), MAX(f.size) "
+      "FROM files f JOIN repos r ON r.id = f.repo_id "
+      "GROUP BY f.repo_id, f.commit_hash, COALESCE(f.blob, f.commit_hash || '/' || f.path)");
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), st.text(2), static_cast<std::uint64_t>(st.integer(3))});
+  return out;
+}
+
 std::vector<std::string> Index::warnings() {
   std::lock_guard lock(impl_->mu);
   std::vector<std::string> out = impl_->root_warnings;

@@ -84,6 +84,16 @@ class Index {
   void mark_dirty(const RepoId& repo);
   // Pins or unpins a snapshot (kept by gc); false when the snapshot is not indexed.
   bool set_pinned(const RepoId& repo, std::string_view commit, bool pinned);
+  bool is_pinned(const RepoId& repo, std::string_view commit);
+  // What each snapshot uses, for gc planning: one row per distinct blob of a snapshot (key =
+  // blob name) or plain file (key = "<commit>/<path>"), from the tables (reconcile() first).
+  struct SnapshotUse {
+    std::string folder;
+    std::string commit;
+    std::string key;
+    std::uint64_t size = 0;
+  };
+  std::vector<SnapshotUse> snapshot_uses();
   // Cache-level warnings of the last reconcile: root entries that are not repos, and why the
   // index is not persistent if it is not.
   std::vector<std::string> warnings();

@@ -1,5 +1,5 @@
 # The cache module: layout and store (downloads write through them), the SQLite index, scans,
-# and hub::Cache (listing, removal, verification).
+# and hub::Cache (listing, removal, verification, gc, pins, prune).
 list(APPEND HUB_SOURCES
      ${PROJECT_SOURCE_DIR}/cache/layout.cc
      ${PROJECT_SOURCE_DIR}/cache/store.cc
@@ -11,4 +11,6 @@ list(APPEND HUB_SOURCES
      ${PROJECT_SOURCE_DIR}/cache/stamps.cc
      ${PROJECT_SOURCE_DIR}/cache/cache.cc
      ${PROJECT_SOURCE_DIR}/cache/remove.cc
-     ${PROJECT_SOURCE_DIR}/cache/verify.cc)
+     ${PROJECT_SOURCE_DIR}/cache/verify.cc
+     ${PROJECT_SOURCE_DIR}/cache/gc.cc
+     ${PROJECT_SOURCE_DIR}/cache/prune.cc)

@@ -1,6 +1,7 @@
 #include "cache/store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -107,6 +108,16 @@ void Store::commit_blob(fs::TempFile& tmp, std::string_view etag, std::uint64_t 
 void Store::link_file(std::string_view commit, std::string_view path, std::string_view etag) {
   stdfs::path link = snapshot_file(cache_.root(), repo_, commit, path);
   fs::replace_symlink(link, pointer_target(path, etag));
+  // gc and prune hide a blob before re-reading the links (cache/maintenance.h): a caller that
+  // found the blob without holding its lock may have lost it just now. Never leave a broken link.
+  struct stat st {};
+  if (::stat(link.c_str(), &st) != 0) {
+    ::unlink(link.c_str());
+    throw Error(Errc::io, "blob " + std::string(etag) + " of " + repo_.display() +
+                              " was removed while it was being linked (a concurrent `hub cache gc` or `hub cache "
+                              "prune`); run the pull again",
+                {.path = blob(etag).string()});
+  }
   cache_.index().record_file(repo_, commit, path, etag);
 }
 

@@ -1,4 +1,5 @@
-// hub cache: list, remove, verify and reindex the local cache. Works with no network at all.
+// hub cache: list, remove, verify, reindex, gc, pin/unpin and prune the local cache. Works with no
+// network at all.
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -122,17 +123,25 @@ int run_ls(const GlobalOptions& g) {
     for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";
   } else {
     std::vector<std::vector<std::string>> rows;
-    rows.push_back({"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "LAST USED", "PATH"});
+    rows.push_back({"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "PINNED", "LAST USED", "PATH"});
     std::size_t partial = 0;
     std::uint64_t partial_bytes = 0;
     for (const auto& r : listing.repos) {
       std::string refs;
-      for (const auto& rev : r.revisions)
+      std::string pinned;
+      for (const auto& rev : r.revisions) {
         for (const auto& ref : rev.refs) refs += (refs.empty() ? "" : ", ") + ref;
+        // A pinned revision by its refs, else by its short commit.
+        if (rev.pinned) {
+          std::string name = rev.refs.empty() ? rev.commit.substr(0, 8) : rev.refs.front();
+          pinned += (pinned.empty() ? "" : ", ") + name;
+        }
+      }
       // Repos never used through libhub fall back to the file system's access time.
       double used = r.last_used > 0 ? r.last_used : r.last_accessed;
       rows.push_back({r.repo.name, std::string(to_string(r.repo.type)), size_text(r.size), std::to_string(r.blobs),
-                      std::to_string(r.revisions.size()), refs.empty() ? "-" : refs, time_ago(used), r.path.string()});
+                      std::to_string(r.revisions.size()), refs.empty() ? "-" : refs, pinned.empty() ? "-" : pinned,
+                      time_ago(used), r.path.string()});
       for (const auto& p : r.incomplete) {
         ++partial;
         partial_bytes += p.size;
@@ -162,17 +171,21 @@ struct RmArgs {
   std::string repo_type = "model";
 };
 
-int run_rm(const RmArgs& a, const GlobalOptions& g) {
-  std::string repo_text = a.target;
+// "org/name@rev" -> repo and revision. Repo ids never contain '@', so the first one starts it.
+std::pair<RepoId, std::optional<std::string>> parse_target(const std::string& target, const std::string& type) {
+  std::string repo_text = target;
   std::optional<std::string> revision;
-  // Repo ids never contain '@', so the first one starts the revision.
   if (auto at = repo_text.find('@'); at != std::string::npos) {
     revision = repo_text.substr(at + 1);
     repo_text.resize(at);
     if (revision->empty())
-      throw Error(Errc::invalid_input, "'" + a.target + "': expected REPO@REVISION with a revision after '@'");
+      throw Error(Errc::invalid_input, "'" + target + "': expected REPO@REVISION with a revision after '@'");
   }
-  RepoId repo = RepoId::parse(repo_text, parse_repo_type(a.repo_type));
+  return {RepoId::parse(repo_text, parse_repo_type(type)), revision};
+}
+
+int run_rm(const RmArgs& a, const GlobalOptions& g) {
+  auto [repo, revision] = parse_target(a.target, a.repo_type);
   stdfs::path root = cache_root(g);
   if (!cache_exists(root))
     throw Error(Errc::not_cached, repo.display() + " is not in the cache (no cache at " + root.string() + ")");
@@ -318,6 +331,147 @@ int run_reindex(const GlobalOptions& g) {
   return 0;
 }
 
+// --- hub cache gc ---
+
+struct GcArgs {
+  std::string max_size;
+  bool dry_run = false;
+};
+
+int run_gc(const GcArgs& a, const GlobalOptions& g) {
+  std::uint64_t budget = parse_byte_size(a.max_size);
+  stdfs::path root = cache_root(g);
+  GcReport r;
+  r.dry_run = a.dry_run;
+  r.max_bytes = budget;
+  r.budget_met = true;
+  if (cache_exists(root)) {
+    Cache cache(root);
+    r = cache.gc(budget, a.dry_run);
+  }
+  if (g.json) {
+    nlohmann::json removed = nlohmann::json::array();
+    for (const auto& x : r.removed)
+      removed.push_back({{"repo", x.repo.name},
+                         {"type", std::string(to_string(x.repo.type))},
+                         {"commit", x.commit},
+                         {"refs", x.refs},
+                         {"last_used", x.last_used},
+                         {"bytes_freed", x.bytes_freed},
+                         {"blobs_removed", x.blobs_removed}});
+    std::cout << nlohmann::json({{"dry_run", r.dry_run},
+                                 {"max_size", r.max_bytes},
+                                 {"size_before", r.size_before},
+                                 {"size_after", r.size_after},
+                                 {"bytes_freed", r.bytes_freed},
+                                 {"blobs_removed", r.blobs_removed},
+                                 {"snapshots_removed", removed},
+                                 {"pinned_kept", r.pinned_kept},
+                                 {"blobs_in_use", r.blobs_in_use},
+                                 {"budget_met", r.budget_met}})
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  if (!g.quiet) {
+    const char* verb = r.dry_run ? "would remove" : "removed";
+    for (const auto& x : r.removed)
+      std::cout << verb << " " << x.repo.display() << "@" << x.commit.substr(0, 12)
+                << (x.refs.empty() ? "" : " (" + x.refs.front() + (x.refs.size() > 1 ? ", ..." : "") + ")")
+                << ", last used " << time_ago(x.last_used) << ": " << size_text(x.bytes_freed) << "\n";
+    std::cout << (r.dry_run ? "Would free " : "Freed ") << size_text(r.bytes_freed) << " (" << r.removed.size()
+              << " snapshot(s), " << r.blobs_removed << " blob(s)); cache " << size_text(r.size_before) << " -> "
+              << size_text(r.size_after) << ", budget " << size_text(r.max_bytes) << "\n";
+    for (const auto& b : r.blobs_in_use) std::cerr << "kept (in use by a pull): " << b << "\n";
+  }
+  if (!r.budget_met)
+    std::cerr << "warning: the cache is still over budget: " << r.pinned_kept
+              << " pinned snapshot(s) are kept (hub cache unpin REPO@REV)\n";
+  return 0;
+}
+
+// --- hub cache pin / unpin ---
+
+struct PinArgs {
+  std::string target;
+  std::string repo_type = "model";
+};
+
+int run_pin(const PinArgs& a, const GlobalOptions& g, bool pin) {
+  auto [repo, revision] = parse_target(a.target, a.repo_type);
+  stdfs::path root = cache_root(g);
+  if (!cache_exists(root))
+    throw Error(Errc::not_cached, repo.display() + " is not in the cache (no cache at " + root.string() + ")");
+  Cache cache(root);
+  std::string rev = revision.value_or("main");
+  std::string commit = pin ? cache.pin(repo, rev) : cache.unpin(repo, rev);
+  if (g.json)
+    std::cout << nlohmann::json({{"repo", repo.name},
+                                 {"type", std::string(to_string(repo.type))},
+                                 {"revision", rev},
+                                 {"commit", commit},
+                                 {"pinned", pin}})
+                     .dump(2)
+              << "\n";
+  else if (!g.quiet)
+    std::cout << (pin ? "Pinned " : "Unpinned ") << repo.display() << "@" << commit
+              << (rev == commit ? "" : " (" + rev + ")") << "\n";
+  return 0;
+}
+
+// --- hub cache prune ---
+
+struct PruneArgs {
+  std::string older_than = "1h";
+  bool dry_run = false;
+};
+
+int run_prune(const PruneArgs& a, const GlobalOptions& g) {
+  PruneOptions options;
+  options.older_than_seconds = parse_duration_seconds(a.older_than);
+  options.dry_run = a.dry_run;
+  stdfs::path root = cache_root(g);
+  PruneReport r;
+  r.dry_run = a.dry_run;
+  if (cache_exists(root)) {
+    Cache cache(root);
+    r = cache.prune(options);
+  }
+  int status = r.errors.empty() ? 0 : exit_code(Errc::io);
+  if (g.json) {
+    nlohmann::json removed = nlohmann::json::array();
+    for (const auto& x : r.removed)
+      removed.push_back({{"repo", x.repo.name},
+                         {"type", std::string(to_string(x.repo.type))},
+                         {"path", x.path},
+                         {"kind", x.kind},
+                         {"bytes", x.bytes}});
+    std::cout << nlohmann::json({{"dry_run", r.dry_run},
+                                 {"older_than", options.older_than_seconds},
+                                 {"removed", removed},
+                                 {"bytes_freed", r.bytes_freed},
+                                 {"recent_kept", r.recent_kept},
+                                 {"in_use", r.in_use},
+                                 {"errors", r.errors}})
+                     .dump(2)
+              << "\n";
+    return status;
+  }
+  for (const auto& e : r.errors) std::cerr << "error: " << e << "\n";
+  if (!g.quiet) {
+    const char* verb = r.dry_run ? "would remove" : "removed";
+    for (const auto& x : r.removed)
+      std::cout << verb << " " << x.repo.display() << " " << (x.path.empty() ? "(repo folder)" : x.path) << " ["
+                << x.kind << "]" << (x.bytes ? " " + size_text(x.bytes) : "") << "\n";
+    std::cout << (r.dry_run ? "Would free " : "Freed ") << size_text(r.bytes_freed) << " (" << r.removed.size()
+              << " entries)";
+    if (r.recent_kept) std::cout << "; " << r.recent_kept << " recent temporary file(s) kept";
+    if (!r.in_use.empty()) std::cout << "; " << r.in_use.size() << " in use by a pull";
+    std::cout << "\n";
+  }
+  return status;
+}
+
 // A subcommand with a one-line description (shown in `hub cache --help`) and details (shown in
 // its own --help).
 CLI::App* add_cache_subcommand(CLI::App& parent, const std::string& name, const std::string& summary,
@@ -372,6 +526,50 @@ void register_cache(CLI::App& app, GlobalOptions& g, Action& action) {
       "verification times. Last-use times and pins are kept.",
       g);
   reindex->callback([&g, &action] { action = [&g] { return run_reindex(g); }; });
+
+  auto gc_args = std::make_shared<GcArgs>();
+  CLI::App* gc = add_cache_subcommand(
+      *cache, "gc", "Shrink the cache to a size budget, least recently used snapshots first",
+      "While the cache is larger than --max-size (its size as `hub cache ls` counts it), the least recently used\n"
+      "unpinned snapshot goes: last use is the last pull or model load recorded by libhub (never the file access\n"
+      "time), else the snapshot's newest file modification time. Its refs, .no_exist entries and the blobs no\n"
+      "other snapshot of the repo uses go with it; pinned snapshots (hub cache pin) never go. Blobs a running\n"
+      "pull holds or links meanwhile are kept. SIZE: bytes, or a number with a decimal unit (K, M, G, T, P, also\n"
+      "KB, MB, GB...: powers of 1000) or a binary one (Ki, Mi, Gi, Ti, also KiB, MiB, GiB...: powers of 1024),\n"
+      "e.g. 20G, 500M, 1.5GB, 2GiB.",
+      g);
+  gc->add_option("--max-size", gc_args->max_size, "size budget, e.g. 20G, 500M, 1.5GB, 2GiB")->required();
+  gc->add_flag("--dry-run", gc_args->dry_run, "report what would be removed; change nothing");
+  gc->callback([gc_args, &g, &action] { action = [gc_args, &g] { return run_gc(*gc_args, g); }; });
+
+  for (bool pin : {true, false}) {
+    auto pin_args = std::make_shared<PinArgs>();
+    CLI::App* cmd = add_cache_subcommand(
+        *cache, pin ? "pin" : "unpin",
+        pin ? "Keep a snapshot (REPO[@REV]) from hub cache gc" : "Let hub cache gc remove a pinned snapshot again",
+        "REV is a branch, tag, refs/pr/N or full commit of a cached snapshot; default: the commit `main` points to.\n"
+        "The commit is pinned (a ref moving later does not move the pin). Pins are kept in the cache index and\n"
+        "survive hub cache reindex; hub cache ls shows them. Exit status 3 when the snapshot is not cached.",
+        g);
+    cmd->add_option("repo", pin_args->target, "REPO or REPO@REVISION, e.g. org/name or org/name@v1")->required();
+    cmd->add_option("--repo-type", pin_args->repo_type, "model, dataset or space")->capture_default_str();
+    cmd->callback([pin_args, pin, &g, &action] {
+      action = [pin_args, pin, &g] { return run_pin(*pin_args, g, pin); };
+    });
+  }
+
+  auto prune_args = std::make_shared<PruneArgs>();
+  CLI::App* prune = add_cache_subcommand(
+      *cache, "prune", "Remove leftover temporary files, unreferenced blobs and empty folders",
+      "Removes partial downloads (blobs/*.incomplete) and other temporary files older than --older-than (a pull\n"
+      "resumes recent partial files, and one whose lock a running pull holds is never touched), blobs no snapshot\n"
+      "of their repo links to, .no_exist and trees/ entries of commits with no snapshot, empty folders and repo\n"
+      "folders left empty. DURATION: a number with s, m, h, d or w (default 1h).",
+      g);
+  prune->add_option("--older-than", prune_args->older_than, "grace period for temporary files, e.g. 1h, 30m, 2d")
+      ->capture_default_str();
+  prune->add_flag("--dry-run", prune_args->dry_run, "report what would be removed; change nothing");
+  prune->callback([prune_args, &g, &action] { action = [prune_args, &g] { return run_prune(*prune_args, g); }; });
 }
 
 }  // namespace hub::cli

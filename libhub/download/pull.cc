@@ -202,38 +202,35 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
     PulledFile& pf = files[i];
     const std::string& etag = f.blob_name();
     progress.emit(PullProgress::Kind::file_start, f.path, 0, f.size, 0);
+    // The blob lock covers the check, the download and the link: gc and prune take the same lock
+    // before deleting a blob, and another process pulling the same blob waits here.
+    auto lock = store.lock_blob(etag);
     if (store.has_blob(etag, f.size)) {
       pf.action = PulledFile::Action::cached;
+    } else if (store.adopt_from_other_repo(etag, f.size)) {
+      pf.action = PulledFile::Action::linked;
     } else {
-      auto lock = store.lock_blob(etag);
-      // Another thread or process may have stored it while we waited for the lock.
-      if (store.has_blob(etag, f.size)) {
-        pf.action = PulledFile::Action::cached;
-      } else if (store.adopt_from_other_repo(etag, f.size)) {
-        pf.action = PulledFile::Action::linked;
+      download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(),
+                                   etag, f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
+      // Ranges of one file report from several threads.
+      std::atomic<std::uint64_t> file_done{0};
+      auto on_bytes = [&](std::uint64_t n) {
+        std::uint64_t now = file_done += n;
+        downloaded += n;
+        progress.emit(PullProgress::Kind::bytes, f.path, now, f.size, n);
+      };
+      if (f.size >= options.range_threshold && f.size > 0) {
+        fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path,
+                    concurrent_large);
       } else {
-        download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(),
-                                     etag, f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
-        // Ranges of one file report from several threads.
-        std::atomic<std::uint64_t> file_done{0};
-        auto on_bytes = [&](std::uint64_t n) {
-          std::uint64_t now = file_done += n;
-          downloaded += n;
-          progress.emit(PullProgress::Kind::bytes, f.path, now, f.size, n);
-        };
-        if (f.size >= options.range_threshold && f.size > 0) {
-          fetch_large(store, client, target, *lock, options, on_bytes, cancel, file_done, progress, f.path,
-                      concurrent_large);
-        } else {
-          auto tmp = store.begin_blob(etag);
-          download::fetch_verified(client, target, *tmp, on_bytes, cancel);
-          store.commit_blob(*tmp, etag, f.size);
-        }
-        pf.action = PulledFile::Action::downloaded;
-        progress.emit(PullProgress::Kind::file_done, f.path, f.size, f.size, 0);
-        store.link_file(commit, f.path, etag);
-        return;
+        auto tmp = store.begin_blob(etag);
+        download::fetch_verified(client, target, *tmp, on_bytes, cancel);
+        store.commit_blob(*tmp, etag, f.size);
       }
+      pf.action = PulledFile::Action::downloaded;
+      progress.emit(PullProgress::Kind::file_done, f.path, f.size, f.size, 0);
+      store.link_file(commit, f.path, etag);
+      return;
     }
     progress.emit(PullProgress::Kind::file_done, f.path, f.size, f.size, f.size);
     store.link_file(commit, f.path, etag);

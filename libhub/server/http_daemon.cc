@@ -188,7 +188,12 @@ HttpDaemon::HttpDaemon(DaemonOptions options, RequestFn handler) : state_(std::m
   std::unique_ptr<addrinfo, AddrInfoFree> addrs(raw);
 
   unsigned threads = static_cast<unsigned>(o.threads ? o.threads : std::max(4u, std::thread::hardware_concurrency()));
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+  // poll(), not epoll: libmicrohttpd's epoll mode is edge-triggered and treats a short read as
+  // "socket drained", so when a client's last bytes and its FIN arrive together (a client that
+  // sends part of a request and hangs up) the end of stream is never read and the connection
+  // sits in CLOSE_WAIT, holding its fd, until the 120 s timeout. Level-triggered poll() sees the
+  // FIN on the next pass (found by tests/integration/serve_load.test.mjs).
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
   if (addrs->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
   if (o.error_log) flags |= MHD_USE_ERROR_LOG;
 

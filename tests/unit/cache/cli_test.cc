@@ -83,3 +83,78 @@ TEST_CASE("hub cache ls / verify / rm / reindex", "[cache][cli]") {
   CHECK(run_hub("cache rm acme/tiny-model" + dir).status == 0);
   CHECK(nlohmann::json::parse(run_hub("cache ls --json" + dir).out).empty());
 }
+
+TEST_CASE("hub cache pin / gc / prune --json", "[cache][cli]") {
+  if (!stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) {
+    WARN("bin/hub not built; skipping the CLI test");
+    return;
+  }
+  TempDir tmp;
+  FakeCache fake(tmp.path());
+  RepoId old_repo = model("acme/old"), new_repo = model("acme/new"), kept = model("acme/kept");
+  for (const auto* r : {&old_repo, &new_repo, &kept}) {
+    fake.add_file(*r, kCommitA, "model.safetensors", std::string(1000, r->name.back()), true);
+    fake.ref(*r, "main", kCommitA);
+  }
+  // Never used through libhub: the blob times order them (kept is the oldest of all).
+  age(fake.repo_dir(kept) / "blobs" / sha256_hex(std::string(1000, 't')), 3 * 86400);
+  age(fake.repo_dir(old_repo) / "blobs" / sha256_hex(std::string(1000, 'd')), 2 * 86400);
+  std::string stale = (fake.repo_dir(new_repo) / "blobs" / (std::string(64, 'e') + ".0badf00d.incomplete")).string();
+  write_bytes(stale, std::string(42, 'p'));
+  age(stale, 7200);
+  std::string dir = " --cache-dir '" + tmp.path().string() + "'";
+
+  Run pin = run_hub("cache pin acme/kept --json" + dir);
+  REQUIRE(pin.status == 0);
+  CHECK(nlohmann::json::parse(pin.out)["commit"] == kCommitA);
+  CHECK(run_hub("cache pin acme/kept@nope" + dir).status == 3);
+  CHECK(run_hub("cache pin acme/absent" + dir).status == 3);
+  Run table = run_hub("cache ls" + dir);
+  CHECK(table.out.find("PINNED") != std::string::npos);
+  auto ls = nlohmann::json::parse(run_hub("cache ls --json" + dir).out);
+  CHECK(ls[0]["repo"] == "acme/kept");
+  CHECK(ls[0]["revisions"][0]["pinned"] == true);
+
+  CHECK(run_hub("cache gc --max-size 12XB" + dir).status == 2);
+  Run dry = run_hub("cache gc --max-size 1.5K --dry-run --json" + dir);
+  REQUIRE(dry.status == 0);
+  auto d = nlohmann::json::parse(dry.out);
+  CHECK(d["dry_run"] == true);
+  CHECK(d["max_size"] == 1500);
+  CHECK(d["size_before"] == 3000);
+  CHECK(d["size_after"] == 1000);
+  REQUIRE(d["snapshots_removed"].size() == 2);
+  CHECK(d["snapshots_removed"][0]["repo"] == "acme/old");
+  CHECK(d["snapshots_removed"][1]["repo"] == "acme/new");
+  CHECK(nlohmann::json::parse(run_hub("cache ls --json" + dir).out).size() == 3);
+
+  Run gc = run_hub("cache gc --max-size 2000 --json" + dir);
+  REQUIRE(gc.status == 0);
+  auto g = nlohmann::json::parse(gc.out);
+  CHECK(g["dry_run"] == false);
+  CHECK(g["bytes_freed"] == 1000);
+  CHECK(g["budget_met"] == true);
+  CHECK(g["pinned_kept"] == 1);
+  REQUIRE(g["snapshots_removed"].size() == 1);
+  CHECK(g["snapshots_removed"][0]["repo"] == "acme/old");
+  CHECK(g["snapshots_removed"][0]["refs"] == nlohmann::json::array({"main"}));
+  CHECK(nlohmann::json::parse(run_hub("cache ls --json" + dir).out).size() == 2);
+
+  Run prune = run_hub("cache prune --json" + dir);
+  REQUIRE(prune.status == 0);
+  auto p = nlohmann::json::parse(prune.out);
+  REQUIRE(p["removed"].size() == 1);
+  CHECK(p["removed"][0]["kind"] == "incomplete");
+  CHECK(p["bytes_freed"] == 42);
+  CHECK_FALSE(stdfs::exists(stale));
+  CHECK(run_hub("cache prune --older-than 1y" + dir).status == 2);
+
+  // Pinned: gc to zero keeps it and says the budget is not met.
+  CHECK(run_hub("cache unpin acme/new@main -q" + dir).status == 0);
+  auto zero = nlohmann::json::parse(run_hub("cache gc --max-size 0 --json" + dir).out);
+  CHECK(zero["budget_met"] == false);
+  CHECK(zero["size_after"] == 1000);
+  CHECK(run_hub("cache unpin acme/kept" + dir).status == 0);
+  CHECK(nlohmann::json::parse(run_hub("cache gc --max-size 0 --json" + dir).out)["budget_met"] == true);
+  CHECK(nlohmann::json::parse(run_hub("cache ls --json" + dir).out).empty());
+}
