@@ -30,3 +30,5 @@ echo "== hub cache ls"
 "$HUB" cache ls
 echo "== hub cache verify"
 "$HUB" cache verify
+echo "== hub tokenize (the pulled repo's tokenizer.json, read from the snapshot)"
+echo "I love this package delivery!" | "$HUB" tokenize "$SNAPSHOT"
