@@ -7,9 +7,6 @@
 #include "hub/error.h"
 
 namespace hub::download {
-namespace {
-
-// "bytes a-b/total" -> a; nullopt when absent or malformed.
 std::optional<std::uint64_t> content_range_start(const http::Headers& h) {
   auto cr = h.get("Content-Range");
   if (!cr) return std::nullopt;
@@ -20,8 +17,6 @@ std::optional<std::uint64_t> content_range_start(const http::Headers& h) {
   if (dash == std::string_view::npos) return std::nullopt;
   return parse_u64(v.substr(0, dash));
 }
-
-}  // namespace
 
 void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFile& tmp,
                     const FetchProgress& progress, const std::atomic<bool>& cancel) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/fs.h"
@@ -21,6 +22,10 @@ struct FetchTarget {
   HashKind kind = HashKind::git_sha1;
   std::uint64_t size = 0;
 };
+
+// The first byte position of a 206's `Content-Range: bytes a-b/total`; nullopt when absent or
+// malformed.
+std::optional<std::uint64_t> content_range_start(const http::Headers& headers);
 
 // Called with the number of new bytes written.
 using FetchProgress = std::function<void(std::uint64_t new_bytes)>;

@@ -14,17 +14,6 @@
 namespace hub::download {
 namespace {
 
-std::optional<std::uint64_t> content_range_start(const http::Headers& h) {
-  auto cr = h.get("Content-Range");
-  if (!cr) return std::nullopt;
-  std::string_view v = trim(*cr);
-  if (v.rfind("bytes ", 0) != 0) return std::nullopt;
-  v.remove_prefix(6);
-  auto dash = v.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  return parse_u64(v.substr(0, dash));
-}
-
 // Shared state of one ranged download. Every field is guarded by mu.
 class RangedDownload {
  public:
