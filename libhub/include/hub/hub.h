@@ -6,6 +6,8 @@
 #include "hub/error.h"
 #include "hub/pull.h"
 #include "hub/repo.h"
+#include "hub/safetensors.h"
 #include "hub/server.h"
 #include "hub/settings.h"
+#include "hub/tokenizer.h"
 #include "hub/version.h"
