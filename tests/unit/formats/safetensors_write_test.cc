@@ -50,7 +50,8 @@ TEST_CASE("write then read: every tensor, dtype, shape, byte and metadata", "[sa
     CHECK(v.dtype == t.dtype);
     CHECK(std::vector<std::uint64_t>(v.shape.begin(), v.shape.end()) == t.shape);
     REQUIRE(v.data.size() == t.data.size());
-    CHECK(std::memcmp(v.data.data(), t.data.data(), t.data.size()) == 0);
+    // memcmp with the null pointer of an empty tensor is undefined even for zero bytes.
+    if (!t.data.empty()) CHECK(std::memcmp(v.data.data(), t.data.data(), t.data.size()) == 0);
     // Larger elements first keeps every tensor aligned to its element size.
     auto offset = static_cast<std::size_t>(v.data.data() - f.tensors().front().data.data());
     if (bit_size(t.dtype) >= 8) CHECK(offset % (bit_size(t.dtype) / 8) == 0);
