@@ -16,22 +16,6 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-std::string size_text(std::uint64_t bytes) {
-  static const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1000.0 && u < 5) {
-    v /= 1000.0;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0)
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  else
-    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  return buf;
-}
-
 // "3 days ago", like huggingface_hub's scan-cache.
 std::string time_ago(double when) {
   if (when <= 0) return "never";
@@ -139,7 +123,7 @@ int run_ls(const GlobalOptions& g) {
       }
       // Repos never used through libhub fall back to the file system's access time.
       double used = r.last_used > 0 ? r.last_used : r.last_accessed;
-      rows.push_back({r.repo.name, std::string(to_string(r.repo.type)), size_text(r.size), std::to_string(r.blobs),
+      rows.push_back({r.repo.name, std::string(to_string(r.repo.type)), format_size(r.size), std::to_string(r.blobs),
                       std::to_string(r.revisions.size()), refs.empty() ? "-" : refs, pinned.empty() ? "-" : pinned,
                       time_ago(used), r.path.string()});
       for (const auto& p : r.incomplete) {
@@ -149,10 +133,10 @@ int run_ls(const GlobalOptions& g) {
     }
     print_table(rows);
     std::cout << "\n"
-              << listing.repos.size() << " repo(s), " << size_text(listing.size) << " on disk in " << root.string()
+              << listing.repos.size() << " repo(s), " << format_size(listing.size) << " on disk in " << root.string()
               << "\n";
     if (partial)
-      std::cout << partial << " incomplete download(s), " << size_text(partial_bytes)
+      std::cout << partial << " incomplete download(s), " << format_size(partial_bytes)
                 << " (resumed by the next pull)\n";
   }
   // Warnings go to stderr so that stdout stays parseable.
@@ -205,7 +189,7 @@ int run_rm(const RmArgs& a, const GlobalOptions& g) {
     std::cout << (r.repo_removed ? "Removed " + repo.display()
                                  : "Removed " + std::to_string(r.snapshots_removed.size()) + " snapshot(s) of " +
                                        repo.display())
-              << ": " << r.blobs_removed << " blob(s), " << size_text(r.bytes_freed) << " freed\n";
+              << ": " << r.blobs_removed << " blob(s), " << format_size(r.bytes_freed) << " freed\n";
   }
   return 0;
 }
@@ -234,7 +218,7 @@ class VerifyBar {
     bar.replace(0, static_cast<size_t>(fill), static_cast<size_t>(fill), '=');
     char line[256];
     std::snprintf(line, sizeof line, "\r\x1b[2Kverify [%s] %3d%%  %s / %s  %s  ETA %s", bar.c_str(),
-                  static_cast<int>(frac * 100), size_text(done).c_str(), size_text(total).c_str(),
+                  static_cast<int>(frac * 100), format_size(done).c_str(), format_size(total).c_str(),
                   format_rate(rate).c_str(), format_duration(eta).c_str());
     std::fputs(line, stderr);
     std::fflush(stderr);
@@ -292,7 +276,7 @@ int run_verify(const GlobalOptions& g) {
   if (!g.quiet) {
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.1f s", seconds);
-    std::cout << "Checked " << r.blobs_checked << " blob(s), " << size_text(r.bytes_checked) << " in " << rate;
+    std::cout << "Checked " << r.blobs_checked << " blob(s), " << format_size(r.bytes_checked) << " in " << rate;
     if (r.skipped) std::cout << " (" << r.skipped << " skipped: names that are not hashes)";
     std::cout << ": ";
     if (r.corrupt.empty() && r.errors.empty())
@@ -324,7 +308,7 @@ int run_reindex(const GlobalOptions& g) {
     std::cout << nlohmann::json({{"repos", listing.repos.size()}, {"size", listing.size}, {"milliseconds", ms}}).dump(2)
               << "\n";
   } else if (!g.quiet) {
-    std::cout << "Reindexed " << listing.repos.size() << " repo(s), " << size_text(listing.size) << " in "
+    std::cout << "Reindexed " << listing.repos.size() << " repo(s), " << format_size(listing.size) << " in "
               << static_cast<long>(ms) << " ms\n";
     for (const auto& w : listing.warnings) std::cerr << "warning: " << w << "\n";
   }
@@ -378,10 +362,10 @@ int run_gc(const GcArgs& a, const GlobalOptions& g) {
     for (const auto& x : r.removed)
       std::cout << verb << " " << x.repo.display() << "@" << x.commit.substr(0, 12)
                 << (x.refs.empty() ? "" : " (" + x.refs.front() + (x.refs.size() > 1 ? ", ..." : "") + ")")
-                << ", last used " << time_ago(x.last_used) << ": " << size_text(x.bytes_freed) << "\n";
-    std::cout << (r.dry_run ? "Would free " : "Freed ") << size_text(r.bytes_freed) << " (" << r.removed.size()
-              << " snapshot(s), " << r.blobs_removed << " blob(s)); cache " << size_text(r.size_before) << " -> "
-              << size_text(r.size_after) << ", budget " << size_text(r.max_bytes) << "\n";
+                << ", last used " << time_ago(x.last_used) << ": " << format_size(x.bytes_freed) << "\n";
+    std::cout << (r.dry_run ? "Would free " : "Freed ") << format_size(r.bytes_freed) << " (" << r.removed.size()
+              << " snapshot(s), " << r.blobs_removed << " blob(s)); cache " << format_size(r.size_before) << " -> "
+              << format_size(r.size_after) << ", budget " << format_size(r.max_bytes) << "\n";
     for (const auto& b : r.blobs_in_use) std::cerr << "kept (in use by a pull): " << b << "\n";
   }
   if (!r.budget_met)
@@ -462,8 +446,8 @@ int run_prune(const PruneArgs& a, const GlobalOptions& g) {
     const char* verb = r.dry_run ? "would remove" : "removed";
     for (const auto& x : r.removed)
       std::cout << verb << " " << x.repo.display() << " " << (x.path.empty() ? "(repo folder)" : x.path) << " ["
-                << x.kind << "]" << (x.bytes ? " " + size_text(x.bytes) : "") << "\n";
-    std::cout << (r.dry_run ? "Would free " : "Freed ") << size_text(r.bytes_freed) << " (" << r.removed.size()
+                << x.kind << "]" << (x.bytes ? " " + format_size(x.bytes) : "") << "\n";
+    std::cout << (r.dry_run ? "Would free " : "Freed ") << format_size(r.bytes_freed) << " (" << r.removed.size()
               << " entries)";
     if (r.recent_kept) std::cout << "; " << r.recent_kept << " recent temporary file(s) kept";
     if (!r.in_use.empty()) std::cout << "; " << r.in_use.size() << " in use by a pull";

@@ -21,19 +21,6 @@ struct PullArgs {
   bool allow_pickle = false;
 };
 
-std::string short_size(std::uint64_t b) {
-  char buf[32];
-  if (b >= 1000000000)
-    std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(b) / 1e9);
-  else if (b >= 1000000)
-    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(b) / 1e6);
-  else if (b >= 1000)
-    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(b) / 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  return buf;
-}
-
 int run_pull(const PullArgs& a, const GlobalOptions& g) {
   Settings settings = g.settings();
   RepoId repo = RepoId::parse(a.repo, parse_repo_type(a.repo_type));
@@ -77,12 +64,12 @@ int run_pull(const PullArgs& a, const GlobalOptions& g) {
                                       : f.action == PulledFile::Action::linked   ? "linked  "
                                                                                  : "cached  ");
       std::cerr << verb << "  " << (f.lfs ? "sha256 " : "sha1   ") << f.blob.substr(0, 12) << "  "
-                << short_size(f.size) << "\t" << f.path << "\n";
+                << format_size(f.size) << "\t" << f.path << "\n";
       (f.action == PulledFile::Action::downloaded ? downloaded : reused)++;
     }
     for (const auto& s : r.skipped) std::cerr << "skipped            " << s << "\n";
     std::cerr << r.repo.display() << " @ " << r.commit << (r.offline ? " (offline)" : "") << ": " << r.files.size()
-              << " files, " << downloaded << " downloaded (" << short_size(r.bytes_downloaded) << "), " << reused
+              << " files, " << downloaded << " downloaded (" << format_size(r.bytes_downloaded) << "), " << reused
               << " already cached\n";
   }
   // The snapshot folder is always the last line of stdout (scripts rely on it).

@@ -6,19 +6,6 @@
 namespace hub::cli {
 namespace {
 
-std::string human(std::uint64_t bytes) {
-  static const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1000.0 && u < 4) {
-    v /= 1000.0;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
 std::string bar(std::uint64_t done, std::uint64_t total, int width) {
   double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   int full = static_cast<int>(frac * width);
@@ -29,7 +16,23 @@ std::string bar(std::uint64_t done, std::uint64_t total, int width) {
 
 }  // namespace
 
-std::string format_rate(double bps) { return human(static_cast<std::uint64_t>(bps)) + "/s"; }
+std::string format_size(std::uint64_t bytes) {
+  static const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000.0 && u < 5) {
+    v /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+  return buf;
+}
+
+std::string format_rate(double bps) { return format_size(static_cast<std::uint64_t>(bps)) + "/s"; }
 
 std::string format_duration(double seconds) {
   if (seconds < 0 || seconds > 99 * 3600) return "--:--";
@@ -75,12 +78,12 @@ void PullProgressView::draw(bool force) {
     if (++shown > 4) break;
     std::string name = path.size() > 40 ? "..." + path.substr(path.size() - 37) : path;
     std::snprintf(buf, sizeof buf, "  %-40s %s %9s / %-9s", name.c_str(), bar(st.done, st.total, 20).c_str(),
-                  human(st.done).c_str(), human(st.total).c_str());
+                  format_size(st.done).c_str(), format_size(st.total).c_str());
     lines.emplace_back(buf);
   }
   std::snprintf(buf, sizeof buf, "Total %s %3d%% %s / %s  %s  ETA %s", bar(done_, total_, 30).c_str(),
                 total_ ? static_cast<int>(100.0 * static_cast<double>(done_) / static_cast<double>(total_)) : 100,
-                human(done_).c_str(), human(total_).c_str(), format_rate(rate).c_str(), format_duration(eta).c_str());
+                format_size(done_).c_str(), format_size(total_).c_str(), format_rate(rate).c_str(), format_duration(eta).c_str());
   lines.emplace_back(buf);
   std::string out;
   for (std::size_t i = 0; i < lines_drawn_; ++i) out += "\x1b[1A\x1b[2K";

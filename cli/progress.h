@@ -33,6 +33,9 @@ class PullProgressView {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
+// "512 B", "1.5 MB", "2.0 TB": decimal units, as huggingface_hub prints sizes. Shared by every
+// command that shows sizes.
+std::string format_size(std::uint64_t bytes);
 // "12.3 MB/s", "1:02:03".
 std::string format_rate(double bytes_per_second);
 std::string format_duration(double seconds);
