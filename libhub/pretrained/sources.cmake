@@ -1,0 +1,1 @@
+list(APPEND HUB_SOURCES pretrained/resolve.cc)
