@@ -122,6 +122,17 @@ int run(const Options& opt) {
                    model.forward(input), b["tensors"], golden, input.attention_mask, opt.tolerance);
     }
   }
+  if (g.contains("texts") && g.contains("tensors") && g["tensors"].contains("embeddings")) {
+    // A sentence-transformers repo: SentenceTransformer.encode over the texts.
+    auto st = hub::SentenceTransformer::from_pretrained(opt.dir.string(), mo);
+    std::vector<std::string> texts = g["texts"].get<std::vector<std::string>>();
+    auto embeddings = st.encode(texts);
+    auto expected = read_tensor(golden, g["tensors"]["embeddings"]);
+    std::vector<float> ours;
+    for (const auto& e : embeddings) ours.insert(ours.end(), e.begin(), e.end());
+    report.line("embeddings (" + std::to_string(texts.size()) + " texts)",
+                max_error(ours, expected, texts.size(), [](std::size_t) { return true; }), opt.tolerance);
+  }
   if (report.checks == 0) report.fail("golden.json", "no case this tool knows how to check");
   std::printf("%d/%d checks passed: %s\n", report.checks - report.failures, report.checks,
               report.failures == 0 ? "PASS" : "FAIL");
