@@ -99,6 +99,11 @@ Model AutoModel::from_pretrained(std::string_view name_or_path, const ModelOptio
     formats::refuse_pickle(*resolved.file);
     throw Error(Errc::invalid_input, std::string(name_or_path) + ": AutoModel needs a model folder or repo id, not a file");
   }
+  // Weights first: a pickle-only repo is refused with the explanation, whatever its config says.
+  formats::find_safetensors_weights(resolved.folder);
+  if (!std::filesystem::exists(resolved.folder / "config.json")) {
+    throw Error(Errc::entry_not_found, std::string(name_or_path) + ": no config.json");
+  }
   return Model(std::make_unique<Model::Impl>(resolved.folder, options));
 }
 
