@@ -61,13 +61,15 @@ struct Norm {
   Weight beta;
 };
 
-// A linear layer: weight [out, in] (PyTorch's nn.Linear layout) and an optional bias [out].
+// A linear layer: weight [out, in] (PyTorch's nn.Linear layout), or [in, out] when `transposed`
+// (GPT-2's Conv1D), and an optional bias [out].
 struct Linear {
   Weight weight;
   Weight bias;  // empty when the layer has none
+  bool transposed = false;
 
-  std::size_t in_features() const noexcept { return weight.cols(); }
-  std::size_t out_features() const noexcept { return weight.rows(); }
+  std::size_t in_features() const noexcept { return transposed ? weight.rows() : weight.cols(); }
+  std::size_t out_features() const noexcept { return transposed ? weight.cols() : weight.rows(); }
 };
 
 }  // namespace hub::engine

@@ -3,6 +3,7 @@
 
 #include "formats/pickle.h"
 #include "hub/error.h"
+#include "models/generate.h"
 #include "models/model_impl.h"
 
 namespace hub {
@@ -24,6 +25,7 @@ std::string_view to_string(ModelHead head) noexcept {
     case ModelHead::masked_lm: return "masked_lm";
     case ModelHead::sequence_classification: return "sequence_classification";
     case ModelHead::token_classification: return "token_classification";
+    case ModelHead::causal_lm: return "causal_lm";
   }
   return "unknown";
 }
@@ -60,6 +62,11 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
       checkpoint(safetensors::Checkpoint::open(formats::find_safetensors_weights(folder))),
       backend(make_backend(options)) {
   models::WeightSource weights(checkpoint);
+  if (architecture.encoder == nullptr) {
+    decoder = std::make_unique<models::Decoder>(config, *models::find_decoder_layout(config), weights);
+    generation = models::read_generation_defaults(folder, config);
+    return;
+  }
   encoder = std::make_unique<models::Encoder>(config, *architecture.encoder, weights);
   if (architecture.head.head != ModelHead::base) {
     head = std::make_unique<models::Head>(config, architecture.head, *encoder, weights);
@@ -72,6 +79,20 @@ engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
 
 ModelOutput Model::Impl::forward(const ModelInput& input) const {
   std::lock_guard lock(mutex);
+  if (decoder) {
+    if (input.batch == 0 || input.seq_len == 0) throw Error(Errc::invalid_input, "model input: empty batch");
+    auto cache = decoder->make_cache(input.batch, input.seq_len);
+    auto hidden = decoder->step(*backend, decoder_workspace, cache, input.input_ids, input.attention_mask, input.seq_len);
+    ModelOutput out;
+    out.hidden.shape = {input.batch, input.seq_len, hidden.cols};
+    out.hidden.values.assign(hidden.data, hidden.data + hidden.rows * hidden.cols);
+    if (architecture.head.head == ModelHead::causal_lm) {
+      out.logits.shape = {input.batch, input.seq_len, decoder->vocab_size()};
+      out.logits.values.resize(hidden.rows * decoder->vocab_size());
+      decoder->logits(*backend, hidden, engine::dense(out.logits.values.data(), hidden.rows, decoder->vocab_size()));
+    }
+    return out;
+  }
   auto hidden = hidden_states(input);
   ModelOutput out;
   out.hidden.shape = {input.batch, input.seq_len, hidden.cols};
@@ -92,6 +113,12 @@ const ModelConfig& Model::config() const noexcept { return impl_->config; }
 const std::string& Model::architecture() const noexcept { return impl_->architecture.name; }
 ModelHead Model::head() const noexcept { return impl_->architecture.head.head; }
 ModelOutput Model::forward(const ModelInput& input) const { return impl_->forward(input); }
+std::vector<std::vector<std::int32_t>> Model::generate(
+    const ModelInput& prompts, const GenerationOptions& options,
+    const std::function<bool(std::size_t, std::int32_t)>& on_token) const {
+  return impl_->generate(prompts, options, on_token);
+}
+const GenerationOptions& Model::generation_defaults() const noexcept { return impl_->generation; }
 
 Model AutoModel::from_pretrained(std::string_view name_or_path, const ModelOptions& options) {
   auto resolved = resolve_pretrained(name_or_path, options.pretrained);
