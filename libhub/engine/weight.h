@@ -38,6 +38,17 @@ class Weight {
     return w;
   }
 
+  // Owned f32 values (e.g. a base weight with a LoRA delta merged in).
+  static Weight from_values(std::string name, std::size_t rows, std::size_t cols, std::vector<float> values) {
+    Weight w;
+    w.name_ = std::move(name);
+    w.rows_ = rows;
+    w.cols_ = cols;
+    w.owned_ = std::move(values);
+    w.data_ = w.owned_.data();
+    return w;
+  }
+
   const float* data() const noexcept { return data_; }
   std::size_t rows() const noexcept { return rows_; }
   std::size_t cols() const noexcept { return cols_; }

@@ -56,21 +56,33 @@ ModelInput ModelInput::from_encodings(std::span<const Encoding> encodings, std::
   return in;
 }
 
-Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& options)
+Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& options,
+                  const std::optional<std::filesystem::path>& adapter_folder)
     : config(ModelConfig::from_file(folder / "config.json")),
       architecture(models::select_architecture(config, options.head)),
       checkpoint(safetensors::Checkpoint::open(formats::find_safetensors_weights(folder))),
       backend(make_backend(options)) {
-  models::WeightSource weights(checkpoint);
+  std::optional<models::LoraAdapter> adapter;
+  if (adapter_folder) adapter = models::LoraAdapter::open(*adapter_folder);
+  models::WeightSource weights(checkpoint, adapter ? &*adapter : nullptr);
+  auto check_adapter = [&] {
+    if (!adapter) return;
+    if (auto unused = adapter->unused(); !unused.empty()) {
+      throw Error(Errc::invalid_input, "adapter: module '" + unused.front() + "' is not a weight of this " +
+                                           config.model_type + " model (adapter made for another base?)");
+    }
+  };
   if (architecture.encoder == nullptr) {
     decoder = std::make_unique<models::Decoder>(config, *models::find_decoder_layout(config), weights);
     generation = models::read_generation_defaults(folder, config);
+    check_adapter();
     return;
   }
   encoder = std::make_unique<models::Encoder>(config, *architecture.encoder, weights);
   if (architecture.head.head != ModelHead::base) {
     head = std::make_unique<models::Head>(config, architecture.head, *encoder, weights);
   }
+  check_adapter();
 }
 
 engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
@@ -131,7 +143,9 @@ Model AutoModel::from_pretrained(std::string_view name_or_path, const ModelOptio
   if (!std::filesystem::exists(resolved.folder / "config.json")) {
     throw Error(Errc::entry_not_found, std::string(name_or_path) + ": no config.json");
   }
-  return Model(std::make_unique<Model::Impl>(resolved.folder, options));
+  std::optional<std::filesystem::path> adapter_folder;
+  if (options.adapter) adapter_folder = resolve_pretrained(*options.adapter, options.pretrained).folder;
+  return Model(std::make_unique<Model::Impl>(resolved.folder, options, adapter_folder));
 }
 
 }  // namespace hub

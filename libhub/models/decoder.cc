@@ -39,7 +39,7 @@ Decoder::Decoder(const ModelConfig& c, const DecoderLayout& layout, const Weight
     std::string n = find_name(w, name);
     if (!layout.conv1d) return w.linear(n, out, in);
     engine::Linear l;  // Conv1D: weight [in, out]
-    l.weight = w.matrix(n + ".weight", in, out);
+    l.weight = w.matrix(n + ".weight", in, out, true);
     if (w.has(n + ".bias")) l.bias = w.vector(n + ".bias", out);
     l.transposed = true;
     return l;

@@ -17,7 +17,8 @@ namespace hub {
 class Model::Impl {
  public:
   // Loads from a resolved folder (config.json + safetensors weights).
-  Impl(const std::filesystem::path& folder, const ModelOptions& options);
+  Impl(const std::filesystem::path& folder, const ModelOptions& options,
+       const std::optional<std::filesystem::path>& adapter_folder = std::nullopt);
 
   // The final hidden states of a batch, computed under the model's lock (held by the caller).
   engine::MatrixView hidden_states(const ModelInput& input) const;

@@ -107,16 +107,25 @@ int run(const Options& opt) {
   hub::ModelOptions mo;
   mo.device = opt.device;
   mo.pretrained.local_files_only = true;
-  std::printf("fixture %s (%s)\n", opt.dir.filename().c_str(), g.value("architecture", "?").c_str());
+  std::string what = g.contains("base_model_dir") ? "LoRA adapter on " + g["base_model_dir"].get<std::string>()
+                                                  : g.value("architecture", "?");
+  std::printf("fixture %s (%s)\n", opt.dir.filename().c_str(), what.c_str());
+  // A LoRA fixture names its base model as a sibling folder: base + this adapter.
+  std::filesystem::path model_dir = opt.dir;
+  if (g.contains("base_model_dir")) {
+    model_dir = opt.dir.parent_path() / g["base_model_dir"].get<std::string>();
+    mo.adapter = opt.dir.string();
+  }
   if (g.contains("cases")) {
-    auto model = hub::AutoModel::from_pretrained(opt.dir.string(), mo);
+    auto model = hub::AutoModel::from_pretrained(model_dir.string(), mo);
     for (const auto& c : g["cases"]) {
       hub::ModelInput input;
       input.input_ids = ints(c["input_ids"]);
-      input.attention_mask = ints(c["attention_mask"]);
+      input.attention_mask = c.contains("attention_mask") ? ints(c["attention_mask"])
+                                                          : std::vector<std::int32_t>(input.input_ids.size(), 1);
       input.batch = 1;
       input.seq_len = input.input_ids.size();
-      check_output(report, c["name"].get<std::string>(), model.forward(input), c["tensors"], golden,
+      check_output(report, c.value("name", "case" + std::to_string(&c - &g["cases"][0])), model.forward(input), c["tensors"], golden,
                    input.attention_mask, opt.tolerance);
     }
     if (g.contains("batch")) {
@@ -137,23 +146,30 @@ int run(const Options& opt) {
     }
   }
   if (g.contains("generate") || g.contains("generate_batch")) {
-    auto model = hub::AutoModel::from_pretrained(opt.dir.string(), mo);
+    auto model = hub::AutoModel::from_pretrained(model_dir.string(), mo);
     if (g.contains("generate")) {
       const auto& gen = g["generate"];
+      // One run (the LoRA fixture) or a list of runs.
+      json runs = gen.contains("runs") ? gen["runs"] : json::array({gen});
       hub::GenerationOptions go;
       go.max_new_tokens = gen.value("max_new_tokens", 16);
       go.do_sample = gen.value("do_sample", false);
       int index = 0;
-      for (const auto& run : gen["runs"]) {
+      for (const auto& run : runs) {
         hub::ModelInput in;
-        in.input_ids = ints(run["input_ids"]);
+        auto expected = ints(run["output_ids"]);
+        in.input_ids = run.contains("input_ids") ? ints(run["input_ids"]) : std::vector<std::int32_t>{};
+        // Without input_ids, the prompt is the case with the same text.
+        for (const auto& c : g.value("cases", json::array())) {
+          if (in.input_ids.empty() && c.value("text", "") == run.value("text", "")) in.input_ids = ints(c["input_ids"]);
+        }
+        if (in.input_ids.empty()) throw hub::Error(hub::Errc::invalid_input, "golden.json: generate run without input_ids");
         in.attention_mask.assign(in.input_ids.size(), 1);
         in.batch = 1;
         in.seq_len = in.input_ids.size();
         auto out = model.generate(in, go);
         std::vector<std::int32_t> full = in.input_ids;
         full.insert(full.end(), out[0].begin(), out[0].end());
-        auto expected = ints(run["output_ids"]);
         tokens_line(report, "generate run" + std::to_string(index++) + " (greedy)", full, expected);
       }
     }

@@ -138,6 +138,9 @@ struct ModelOptions {
   std::string device = "cpu";
   // Worker threads for the CPU backend; 0 = all cores.
   int threads = 0;
+  // A LoRA adapter (PEFT folder or repo id: adapter_config.json + adapter_model.safetensors),
+  // merged into the base weights at load.
+  std::optional<std::string> adapter;
   // Force a head instead of the one config.json's architectures name (e.g. base on a
   // classification checkpoint to extract features).
   std::optional<ModelHead> head;
