@@ -108,7 +108,8 @@ int run(const Options& opt) {
   mo.device = opt.device;
   mo.pretrained.local_files_only = true;
   std::string what = g.contains("base_model_dir") ? "LoRA adapter on " + g["base_model_dir"].get<std::string>()
-                                                  : g.value("architecture", "?");
+                  : g.contains("architecture") ? g["architecture"].get<std::string>()
+                                               : "sentence-transformers";
   std::printf("fixture %s (%s)\n", opt.dir.filename().c_str(), what.c_str());
   // A LoRA fixture names its base model as a sibling folder: base + this adapter.
   std::filesystem::path model_dir = opt.dir;
