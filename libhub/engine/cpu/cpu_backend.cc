@@ -19,7 +19,7 @@ namespace hub::engine {
 namespace {
 
 // Below this many multiply-adds an op runs on one thread (fork/join would cost more).
-constexpr std::size_t kParallelWork = 1u << 16;
+constexpr std::size_t kParallelWork = 1u << 20;
 
 class CpuBackend final : public Backend {
  public:
