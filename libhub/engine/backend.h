@@ -36,6 +36,8 @@ struct AttentionArgs {
   std::size_t head_dim = 0;
   std::span<const std::int32_t> key_mask;
   float scale = 1.0f;  // usually 1/sqrt(head_dim)
+  // Optional additive bias [heads, seq, seq] shared by every sequence (T5's relative positions).
+  std::span<const float> position_bias;
 };
 
 // Normalization of a row: LayerNorm (gamma, beta) or RMSNorm (gamma only; Gemma scales by
@@ -79,6 +81,13 @@ struct CausalAttentionArgs {
   std::span<const std::int32_t> key_valid;
   std::size_t sliding_window = 0;
   float scale = 1.0f;
+  // Non-causal (cross-attention): every valid slot in [0, key_count) is visible to every query.
+  bool causal = true;
+  std::size_t key_count = 0;
+  // Optional additive bias [heads, new_tokens, bias_keys] (T5's relative positions), shared by
+  // every row of the batch; key slot j reads column j.
+  std::span<const float> position_bias;
+  std::size_t bias_keys = 0;
 };
 
 class Backend {

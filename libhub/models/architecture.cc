@@ -132,6 +132,19 @@ std::string supported_list() {
 }  // namespace
 
 Architecture select_architecture(const ModelConfig& config, std::optional<ModelHead> forced) {
+  if (config.is_encoder_decoder) {
+    Architecture arch;
+    arch.name = config.architectures.empty() ? "T5ForConditionalGeneration" : config.architectures.front();
+    if (arch.name != "T5ForConditionalGeneration" && !forced) {
+      throw Error(Errc::unsupported, "config.json: architecture '" + arch.name +
+                                         "' is not supported for t5 (T5ForConditionalGeneration)");
+    }
+    if (forced && *forced != ModelHead::seq2seq_lm) {
+      throw Error(Errc::unsupported, "only the seq2seq LM head is supported for t5");
+    }
+    arch.head.head = ModelHead::seq2seq_lm;
+    return arch;
+  }
   if (find_decoder_layout(config) != nullptr) {
     // Decoder-only: the LM head, or the bare model (hidden states) for *Model architectures.
     Architecture arch;
@@ -142,7 +155,7 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
                                          config.model_type + " (ForCausalLM or the base model)");
     }
     ModelHead head = forced ? *forced : base ? ModelHead::base : ModelHead::causal_lm;
-    if (head != ModelHead::base && head != ModelHead::causal_lm) {
+    if (head != ModelHead::base && head != ModelHead::causal_lm) {  // NOLINT
       throw Error(Errc::unsupported, std::string("a ") + std::string(to_string(head)) + " head on " +
                                          config.model_type + " is not supported");
     }
@@ -184,6 +197,7 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
     case ModelHead::sequence_classification: arch.head = family.sequence_classification; break;
     case ModelHead::token_classification: arch.head = family.token_classification; break;
     case ModelHead::causal_lm:
+    case ModelHead::seq2seq_lm:
       throw Error(Errc::unsupported, "a causal LM head on " + config.model_type + " is not supported");
   }
   arch.head.head = head;
@@ -194,7 +208,8 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
       case ModelHead::masked_lm: arch.name += "ForMaskedLM"; break;
       case ModelHead::sequence_classification: arch.name += "ForSequenceClassification"; break;
       case ModelHead::token_classification: arch.name += "ForTokenClassification"; break;
-      case ModelHead::causal_lm: break;
+      case ModelHead::causal_lm:
+      case ModelHead::seq2seq_lm: break;
     }
   }
   return arch;

@@ -26,6 +26,7 @@ std::string_view to_string(ModelHead head) noexcept {
     case ModelHead::sequence_classification: return "sequence_classification";
     case ModelHead::token_classification: return "token_classification";
     case ModelHead::causal_lm: return "causal_lm";
+    case ModelHead::seq2seq_lm: return "seq2seq_lm";
   }
   return "unknown";
 }
@@ -72,6 +73,12 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
                                            config.model_type + " model (adapter made for another base?)");
     }
   };
+  if (config.is_encoder_decoder) {
+    t5 = std::make_unique<models::T5>(config, weights);
+    generation = models::read_generation_defaults(folder, config);
+    check_adapter();
+    return;
+  }
   if (architecture.encoder == nullptr) {
     decoder = std::make_unique<models::Decoder>(config, *models::find_decoder_layout(config), weights);
     generation = models::read_generation_defaults(folder, config);
@@ -91,6 +98,21 @@ engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
 
 ModelOutput Model::Impl::forward(const ModelInput& input) const {
   std::lock_guard lock(mutex);
+  if (t5) {
+    // The encoder over the input, then one decoder step from decoder_start_token_id.
+    auto encoded = t5->encode(*backend, decoder_workspace, input);
+    ModelOutput out;
+    out.hidden.shape = {input.batch, input.seq_len, encoded.cols};
+    out.hidden.values.assign(encoded.data, encoded.data + encoded.rows * encoded.cols);
+    engine::ConstMatrixView enc(out.hidden.values.data(), encoded.rows, encoded.cols, encoded.cols);
+    auto state = t5->start(*backend, decoder_workspace, enc, input.attention_mask, input.batch, 1);
+    std::vector<std::int32_t> start(input.batch, t5->decoder_start());
+    auto hidden = t5->decode(*backend, decoder_workspace, state, start);
+    out.logits.shape = {input.batch, 1, t5->vocab_size()};
+    out.logits.values.resize(input.batch * t5->vocab_size());
+    t5->logits(*backend, hidden, engine::dense(out.logits.values.data(), input.batch, t5->vocab_size()));
+    return out;
+  }
   if (decoder) {
     if (input.batch == 0 || input.seq_len == 0) throw Error(Errc::invalid_input, "model input: empty batch");
     auto cache = decoder->make_cache(input.batch, input.seq_len);

@@ -33,7 +33,7 @@ const std::set<std::string, std::less<>> kIgnoredFields = {
     "summary_activation", "summary_proj_to_labels", "summary_first_dropout", "classifier_activation",
     "layerdrop", "embedding_size", "attn_pdrop", "embd_pdrop", "resid_pdrop", "reorder_and_upcast_attn",
     "scale_attn_by_inverse_layer_idx", "scale_attn_weights", "pretraining_tp", "use_bidirectional_attention",
-    "n_ctx", "bos_token_id", "eos_token_id"};
+    "n_ctx", "bos_token_id", "eos_token_id", "dropout_rate", "initializer_factor"};
 
 std::string where(std::string_view label, std::string_view field) {
   return std::string(label) + ": field '" + std::string(field) + "'";
@@ -213,7 +213,33 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
     return get_string(j, label, names, std::move(fallback));
   };
   const bool decoder = is_decoder_family(c.model_type);
-  if (c.model_type == "gpt2") {
+  if (c.model_type == "t5") {
+    c.is_encoder_decoder = true;
+    c.hidden_size = size({"d_model", "hidden_size"});
+    c.num_hidden_layers = size({"num_layers", "num_hidden_layers"});
+    c.num_decoder_layers = size({"num_decoder_layers"}, c.num_hidden_layers);
+    c.num_attention_heads = size({"num_heads", "num_attention_heads"});
+    c.head_dim = size({"d_kv"});
+    c.intermediate_size = size({"d_ff"});
+    c.relative_attention_num_buckets = size({"relative_attention_num_buckets"}, 32);
+    c.relative_attention_max_distance = size({"relative_attention_max_distance"}, 128);
+    // feed_forward_proj: "relu", "gated-gelu" (run with gelu_new, as transformers does), "gated-silu", ...
+    for (const char* n : {"feed_forward_proj", "dense_act_fn", "is_gated_act", "scale_decoder_outputs",
+                          "decoder_start_token_id"}) {
+      used.insert(n);
+    }
+    std::string proj = get_string(j, label, {"feed_forward_proj"}, "relu");
+    c.gated_ffn = proj.starts_with("gated-");
+    c.hidden_act = c.gated_ffn ? proj.substr(6) : proj;
+    if (c.hidden_act == "gelu" && c.gated_ffn) c.hidden_act = "gelu_new";
+    c.hidden_act = get_string(j, label, {"dense_act_fn"}, c.hidden_act);
+    c.num_key_value_heads = c.num_attention_heads;
+    c.type_vocab_size = 0;
+    if (auto ids = read_token_ids(j, label, "decoder_start_token_id"); !ids.empty()) c.decoder_start_token_id = ids.front();
+    if (!j.value("scale_decoder_outputs", true)) {
+      throw Error(Errc::unsupported, where(label, "scale_decoder_outputs") + ": false is not supported");
+    }
+  } else if (c.model_type == "gpt2") {
     c.hidden_size = size({"n_embd", "hidden_size"});
     c.num_hidden_layers = size({"n_layer", "num_hidden_layers"});
     c.num_attention_heads = size({"n_head", "num_attention_heads"});
@@ -249,7 +275,8 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
     c.type_vocab_size = size({"type_vocab_size"}, 2);
   }
   c.vocab_size = size({"vocab_size"});
-  c.max_position_embeddings = size({"max_position_embeddings", "n_positions"}, decoder ? 2048 : 512);
+  c.max_position_embeddings =
+      size({"max_position_embeddings", "n_positions"}, decoder || c.is_encoder_decoder ? 2048 : 512);
   for (const char* name : {"layer_norm_eps", "rms_norm_eps", "layer_norm_epsilon"}) {
     used.insert(name);
     if (auto it = j.find(name); it != j.end() && !it->is_null()) {
@@ -288,6 +315,7 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
   if (auto it = j.find("attention_bias"); it != j.end() && it->is_boolean()) c.attention_bias = it->get<bool>();
   if (auto it = j.find("mlp_bias"); it != j.end() && it->is_boolean()) c.mlp_bias = it->get<bool>();
   if (auto it = j.find("tie_word_embeddings"); it != j.end() && it->is_boolean()) c.tie_word_embeddings = it->get<bool>();
+  if (c.is_encoder_decoder && !c.tie_word_embeddings) c.tie_word_embeddings = true;  // T5's default
   if (auto ids = read_token_ids(j, label, "bos_token_id"); !ids.empty()) c.bos_token_id = ids.front();
   c.eos_token_ids = read_token_ids(j, label, "eos_token_id");
   used.insert("pad_token_id");

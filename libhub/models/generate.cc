@@ -158,6 +158,7 @@ namespace hub {
 std::vector<std::vector<std::int32_t>> Model::Impl::generate(
     const ModelInput& prompts, const GenerationOptions& options,
     const std::function<bool(std::size_t, std::int32_t)>& on_token) const {
+  if (t5) return generate_seq2seq(prompts, options, on_token);
   if (!decoder || architecture.head.head != ModelHead::causal_lm) {
     throw Error(Errc::unsupported, architecture.name + " does not generate text (a causal LM is needed)");
   }
@@ -212,6 +213,48 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
     if (all_done || t + 1 == max_new) break;
     hidden = decoder->step(*backend, decoder_workspace, cache, next, ones, 1);
     step_tokens = 1;
+  }
+  return generated;
+}
+
+}  // namespace hub
+
+namespace hub {
+
+std::vector<std::vector<std::int32_t>> Model::Impl::generate_seq2seq(
+    const ModelInput& inputs, const GenerationOptions& options,
+    const std::function<bool(std::size_t, std::int32_t)>& on_token) const {
+  const auto r = models::resolve_generation(options, generation);
+  const std::size_t batch = inputs.batch, max_new = *r.max_new_tokens;
+  std::mt19937_64 rng(r.seed ? *r.seed : std::random_device{}());
+  std::lock_guard lock(mutex);
+  auto encoded = t5->encode(*backend, decoder_workspace, inputs);
+  std::vector<float> encoder_out(encoded.data, encoded.data + encoded.rows * encoded.cols);
+  engine::ConstMatrixView enc(encoder_out.data(), encoded.rows, encoded.cols, encoded.cols);
+  auto state = t5->start(*backend, decoder_workspace, enc, inputs.attention_mask, batch, max_new + 1);
+  const std::size_t vocab = t5->vocab_size();
+  std::vector<float> logits(batch * vocab);
+  std::vector<std::vector<std::int32_t>> history(batch, std::vector<std::int32_t>{t5->decoder_start()}), generated(batch);
+  std::vector<std::int32_t> next(batch, t5->decoder_start());
+  std::vector<bool> done(batch, false);
+  const std::int32_t pad = static_cast<std::int32_t>(r.pad_token_id.value_or(0));
+  for (std::size_t t = 0; t < max_new; ++t) {
+    auto hidden = t5->decode(*backend, decoder_workspace, state, next);
+    t5->logits(*backend, hidden, engine::dense(logits.data(), batch, vocab));
+    bool all_done = true;
+    for (std::size_t b = 0; b < batch; ++b) {
+      if (done[b]) {
+        next[b] = pad;
+        continue;
+      }
+      next[b] = models::choose_token(std::span<float>(logits.data() + b * vocab, vocab), history[b], r, rng);
+      history[b].push_back(next[b]);
+      generated[b].push_back(next[b]);
+      if (on_token && !on_token(b, next[b])) return generated;
+      if (std::find(r.eos_token_ids.begin(), r.eos_token_ids.end(), next[b]) != r.eos_token_ids.end()) done[b] = true;
+      all_done = all_done && done[b];
+    }
+    if (all_done) break;
   }
   return generated;
 }

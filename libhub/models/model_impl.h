@@ -9,6 +9,7 @@
 #include "hub/safetensors.h"
 #include "models/architecture.h"
 #include "models/decoder.h"
+#include "models/t5.h"
 #include "models/encoder.h"
 #include "models/head.h"
 
@@ -25,6 +26,9 @@ class Model::Impl {
   ModelOutput forward(const ModelInput& input) const;
   std::vector<std::vector<std::int32_t>> generate(const ModelInput& prompts, const GenerationOptions& options,
                                                   const std::function<bool(std::size_t, std::int32_t)>& on_token) const;
+  std::vector<std::vector<std::int32_t>> generate_seq2seq(
+      const ModelInput& inputs, const GenerationOptions& options,
+      const std::function<bool(std::size_t, std::int32_t)>& on_token) const;
 
   ModelConfig config;
   models::Architecture architecture;
@@ -33,6 +37,7 @@ class Model::Impl {
   std::unique_ptr<models::Encoder> encoder;
   std::unique_ptr<models::Head> head;  // null for the base model
   std::unique_ptr<models::Decoder> decoder;  // decoder-only families (then encoder is null)
+  std::unique_ptr<models::T5> t5;            // encoder-decoder
   GenerationOptions generation;             // generation_config.json over config.json
   mutable models::DecoderWorkspace decoder_workspace;
   mutable std::mutex mutex;            // one forward at a time: the workspace is shared

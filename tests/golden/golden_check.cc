@@ -85,13 +85,14 @@ void check_output(Report& report, const std::string& label, const hub::ModelOutp
                   const hub::safetensors::File& golden, const std::vector<std::int32_t>& mask, double tol) {
   const std::size_t tokens = mask.size();
   auto keep = [&](std::size_t r) { return mask[r] != 0; };
-  if (tensors.contains("hidden")) {
-    auto g = read_tensor(golden, tensors["hidden"]);
-    report.line(label + " hidden", max_error(out.hidden.values, g, tokens, keep), tol);
+  for (const char* name : {"hidden", "encoder_hidden"}) {
+    if (!tensors.contains(name)) continue;
+    auto g = read_tensor(golden, tensors[name]);
+    report.line(label + " " + name, max_error(out.hidden.values, g, tokens, keep), tol);
   }
   if (tensors.contains("logits")) {
     auto g = read_tensor(golden, tensors["logits"]);
-    const bool per_token = out.logits.shape.size() == 3;
+    const bool per_token = out.logits.shape.size() == 3 && out.logits.shape[1] == mask.size();
     double err = per_token ? max_error(out.logits.values, g, tokens, keep)
                            : max_error(out.logits.values, g, 1, [](std::size_t) { return true; });
     report.line(label + " logits", err, tol);
@@ -169,7 +170,9 @@ int run(const Options& opt) {
         in.batch = 1;
         in.seq_len = in.input_ids.size();
         auto out = model.generate(in, go);
+        // Decoder-only: prompt + new tokens; encoder-decoder: decoder_start + new tokens.
         std::vector<std::int32_t> full = in.input_ids;
+        if (auto start = model.config().decoder_start_token_id) full = {static_cast<std::int32_t>(*start)};
         full.insert(full.end(), out[0].begin(), out[0].end());
         tokens_line(report, "generate run" + std::to_string(index++) + " (greedy)", full, expected);
       }

@@ -119,6 +119,7 @@ class CpuBackend final : public Backend {
                     a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
         for (std::size_t i = 0; i < a.seq; ++i) {
           float* row = scores.data() + i * keys;
+          if (!a.position_bias.empty()) cpu::add_row(row, a.position_bias.data() + (h * a.seq + i) * a.seq, keys);
           for (std::size_t j = 0; j < keys; ++j) {
             if (a.key_mask[first + j] == 0) row[j] = -INFINITY;
           }
@@ -179,7 +180,7 @@ class CpuBackend final : public Backend {
   void causal_attention(const CausalAttentionArgs& a) override {
     const std::size_t pairs = a.batch * a.q_heads;
     const std::size_t group = a.q_heads / a.kv_heads;
-    const std::size_t total = a.past + a.new_tokens;
+    const std::size_t total = a.causal ? a.past + a.new_tokens : a.key_count;
     const int threads = pairs * a.new_tokens * total * a.head_dim < kParallelWork ? 1 : threads_;
 #pragma omp parallel num_threads(threads)
     {
@@ -191,14 +192,16 @@ class CpuBackend final : public Backend {
         const float* k_base = a.k_cache.row(b * a.capacity) + kvh * a.head_dim;
         const float* v_base = a.v_cache.row(b * a.capacity) + kvh * a.head_dim;
         for (std::size_t i = 0; i < a.new_tokens; ++i) {
-          const std::size_t slot = a.past + i;
-          const std::size_t lo = a.sliding_window > 0 && slot + 1 > a.sliding_window ? slot + 1 - a.sliding_window : 0;
+          // Keys visible to this query: [lo, hi].
+          const std::size_t slot = a.causal ? a.past + i : total - 1;
+          const std::size_t lo = a.causal && a.sliding_window > 0 && slot + 1 > a.sliding_window ? slot + 1 - a.sliding_window : 0;
+          const float* bias = a.position_bias.empty() ? nullptr : a.position_bias.data() + (h * a.new_tokens + i) * a.bias_keys;
           const float* q = a.q.row(b * a.new_tokens + i) + h * a.head_dim;
           float* out = a.out.row(b * a.new_tokens + i) + h * a.head_dim;
           float max = -INFINITY;
           for (std::size_t j = lo; j <= slot; ++j) {
             if (!valid[j]) continue;
-            scores[j] = a.scale * cpu::dot(q, k_base + j * a.k_cache.stride, a.head_dim);
+            scores[j] = a.scale * cpu::dot(q, k_base + j * a.k_cache.stride, a.head_dim) + (bias ? bias[j] : 0.0f);
             max = std::max(max, scores[j]);
           }
           std::fill_n(out, a.head_dim, 0.0f);

@@ -33,6 +33,7 @@ enum class ModelHead {
   sequence_classification,  // *ForSequenceClassification: label logits per sequence
   token_classification,     // *ForTokenClassification: label logits per token
   causal_lm,                // *ForCausalLM / GPT2LMHeadModel: next-token logits per token
+  seq2seq_lm,               // T5ForConditionalGeneration: decoder logits over the encoded input
 };
 std::string_view to_string(ModelHead head) noexcept;
 
@@ -80,6 +81,14 @@ struct ModelConfig {
   bool mlp_bias = false;
   std::optional<std::int64_t> bos_token_id;
   std::vector<std::int64_t> eos_token_ids;
+  // Encoder-decoder (T5) fields: d_model, num_layers, d_ff, d_kv, num_heads are mapped onto the
+  // fields above; num_hidden_layers counts encoder layers.
+  bool is_encoder_decoder = false;
+  std::size_t num_decoder_layers = 0;
+  std::size_t relative_attention_num_buckets = 32;
+  std::size_t relative_attention_max_distance = 128;
+  std::optional<std::int64_t> decoder_start_token_id;
+  bool gated_ffn = false;  // feed_forward_proj gated-*
   std::string dtype;  // "float32", "bfloat16", ... as stored; informational
   // Labels by id (id2label; "LABEL_<i>" for ids the file does not name) and problem_type
   // ("single_label_classification", "multi_label_classification", "regression" or empty).
@@ -126,10 +135,11 @@ struct ModelInput {
 };
 
 struct ModelOutput {
-  // The head's output: [batch, seq, vocab] (masked_lm, causal_lm), [batch, num_labels]
+  // The head's output: [batch, seq, vocab] (masked_lm, causal_lm), [batch, 1, vocab] (seq2seq_lm:
+  // the first decoder step from decoder_start_token_id), [batch, num_labels]
   // (sequence_classification), [batch, seq, num_labels] (token_classification); empty for base.
   FloatTensor logits;
-  FloatTensor hidden;  // last hidden state [batch, seq, hidden]
+  FloatTensor hidden;  // last hidden state [batch, seq, hidden] (the encoder's for seq2seq models)
 };
 
 struct ModelOptions {
