@@ -133,7 +133,8 @@ class Tokenizer {
   // the decode above, then, when `clean_up` (nullopt: config().clean_up_tokenization_spaces),
   // transformers' clean_up_tokenization: " ." -> ".", " ?" -> "?", " !" -> "!", " ," -> ",",
   // " ' " -> "'", " n't" -> "n't", " 'm" -> "'m", " 's" -> "'s", " 've" -> "'ve", " 're" -> "'re".
-  std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens, std::optional<bool> clean_up) const;
+  std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens,
+                     std::optional<bool> clean_up) const;
 
   // The tokenizer_config.json settings (defaults for a bare tokenizer.json).
   const TokenizerConfig& config() const noexcept;
