@@ -3,6 +3,7 @@
 #include "hub/error.h"
 #include "tokenizer/legacy/files.h"
 #include "tokenizer/legacy/legacy.h"
+#include "tokenizer/unicode.h"
 
 namespace hub::tokenizer::legacy {
 namespace {
@@ -37,6 +38,9 @@ nlohmann::json read_merges(const std::filesystem::path& path) {
     pos = end + 1;
     if (!l.empty() && l.back() == '\r') l.pop_back();
     if (l.empty() || l.rfind("#version", 0) == 0) continue;
+    if (!unicode::is_valid_utf8(l))
+      throw Error(Errc::invalid_input, path.string() + ": line " + std::to_string(line + 1) + ": not valid UTF-8",
+                  {.path = path.string()});
     std::size_t space = l.find(' ');
     if (space == std::string::npos || space == 0 || space + 1 == l.size() ||
         l.find(' ', space + 1) != std::string::npos)

@@ -157,6 +157,16 @@ TEST_CASE("legacy files: errors name the file and line", "[tokenizer][legacy]") 
   }
   CHECK(code == hub::Errc::invalid_input);
   CHECK(msg.find("merges.txt: line 3") != std::string::npos);
+  dir.put("merges.txt", "#version: 0.2\na b\n\xff b\n");
+  code = {};
+  try {
+    hub::AutoTokenizer::from_pretrained(dir.path().string());
+  } catch (const hub::Error& e) {
+    code = e.code();
+    msg = e.what();
+  }
+  CHECK(code == hub::Errc::invalid_input);
+  CHECK(msg.find("merges.txt: line 3: not valid UTF-8") != std::string::npos);
 
   TempDir bert;
   bert.put("tokenizer_config.json", R"({"tokenizer_class": "BertTokenizer"})");
