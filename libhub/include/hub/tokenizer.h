@@ -159,6 +159,27 @@ class Tokenizer {
   std::unique_ptr<Impl> impl_;
 };
 
+// Incremental decoding for streaming generated text, as tokenizers' DecodeStream: each step()
+// returns the text that the new id completes, or nothing while the decoded text ends inside a
+// multi-byte character (U+FFFD) or a merge that the next ids may still change. The
+// concatenation of every step() and a final flush() is the decode of all the ids. Holds a reference to the
+// tokenizer, which must outlive it.
+class DecodeStream {
+ public:
+  explicit DecodeStream(const Tokenizer& tokenizer, bool skip_special_tokens = true);
+  std::optional<std::string> step(std::uint32_t id);
+  // The text held back at the end of the stream (a trailing U+FFFD that really is in the text,
+  // or bytes of a character the stream stopped inside); empty when nothing is pending.
+  std::string flush();
+
+ private:
+  const Tokenizer& tokenizer_;
+  bool skip_special_;
+  std::vector<std::uint32_t> ids_;
+  std::string prefix_;
+  std::size_t prefix_index_ = 0;
+};
+
 }  // namespace hub
 
 #include "hub/auto_tokenizer.h"  // IWYU pragma: export
