@@ -1,7 +1,7 @@
 // bench_encoder: BertModel inference through hub::AutoModel, timed; one JSON object on stdout.
 //
 //   bench_encoder --model DIR [--batch 32 --seq 128 --warmup 2 --runs 5 --threads N]
-//   bench_encoder --model DIR --dump FILE [--batch 3 --seq 16]   # fixed padded input + output
+//   bench_encoder --model DIR --dump FILE --batch 3 --seq 16   # fixed padded input + output
 //   bench_encoder --gemm-peak [--m 4096 --n 3072 --k 768 --runs 5 --threads N]
 //
 // The timed mode feeds the ids of common.h (no padding) and reports the median forward latency,

@@ -122,8 +122,12 @@ for (const batch of batches) {
   }
   ratios.push(`batch ${batch}: ${f(row.PyTorch / row.libhub, 2)}x`);
 }
+const cfg = JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8'));
+const actMb = (b) => (b * seq * (7 * cfg.hidden_size + cfg.intermediate_size) * 4) / 1e6;
 console.log('');
 console.log(`libhub / PyTorch throughput: ${ratios.join(', ')}`);
+console.log(`libhub activations by design (hidden, scratch, context, QKV, FFN buffers and the returned copy, ` +
+  `tokens x (7 x hidden + intermediate) x 4 B): ${batches.map((b) => `batch ${b}: ${f(actMb(b))} MB`).join(', ')}`);
 console.log('');
 console.log(`sgemm ${gm}x${gn}x${gk} (x · Wᵀ), GFLOP/s, median of ${gemm.runs}:`);
 console.log('');
@@ -135,5 +139,7 @@ for (const lib of ['openblas', 'onednn']) {
 }
 if (!gemm.onednn) console.log('(oneDNN: not built in; install libdnnl-dev and reconfigure)');
 console.log('');
-console.log(`command: node bench/encoder/run.mjs ${process.argv.slice(2).filter((a, i, all) => a !== '--keep' && all[i - 1] !== '--keep').join(' ')}`.trim());
+const envs = Object.entries(process.env).filter(([k]) => /^(OMP_|GOMP_|OPENBLAS_|HUB_BIN_DIR|TORCH_PYTHON)/.test(k))
+  .map(([k, v]) => `${k}=${v} `).join('');
+console.log(`command: ${envs}node bench/encoder/run.mjs ${process.argv.slice(2).filter((a, i, all) => a !== '--keep' && all[i - 1] !== '--keep').join(' ')}`.trim());
 if (!arg('--keep')) fs.rmSync(work, { recursive: true, force: true });

@@ -20,8 +20,22 @@ import struct
 import sys
 import time
 
-import torch
-import torch.nn.functional as F
+
+def _threads_argument():
+    """--threads, read before torch loads OpenBLAS (which sizes its thread pool once, at load)."""
+    for i, a in enumerate(sys.argv):
+        if a == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+    return str(os.cpu_count())
+
+
+# torch's F.linear goes to Debian's libblas (OpenBLAS), threaded by OpenBLAS itself: give it the
+# same thread count as torch.set_num_threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads_argument())
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16,
           "I32": torch.int32, "I64": torch.int64}
