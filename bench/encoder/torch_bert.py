@@ -8,7 +8,7 @@
 Weights come from the folder's model.safetensors, parsed here (the safetensors package is not
 available) and mapped copy-on-write, so like libhub it holds no second copy of the F32 weights.
 The timed mode prints the same JSON fields as bench_encoder; --check recomputes the last hidden
-state of the input stored in DUMP and exits 1 when it differs from libhub's by more than --tol.
+state of the input stored in DUMP and exits 3 when it differs from libhub's by more than --tol.
 """
 import argparse
 import json
@@ -129,7 +129,7 @@ def check(model, dump, tol):
     ok = diff <= tol and ours.shape == theirs.shape
     print(json.dumps({"check": "ok" if ok else "MISMATCH", "shape": list(theirs.shape), "max_abs_diff": diff,
                       "tolerance": tol, "max_abs_value": theirs.abs().max().item()}))
-    return 0 if ok else 1
+    return 0 if ok else 3
 
 
 def main():
