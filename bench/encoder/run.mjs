@@ -32,7 +32,7 @@ const threads = Number(arg('--threads', os.cpus().length));
 const [gm, gn, gk] = arg('--gemm', '4096x3072x768').split('x').map(Number);
 const shapeArgs = ['--layers', '--hidden', '--heads', '--intermediate', '--vocab']
   .flatMap((o) => (arg(o) ? [o, arg(o)] : []));
-const work = arg('--keep', fs.mkdtempSync(path.join(os.tmpdir(), 'bench-encoder-')));
+const work = arg('--keep') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-encoder-'));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
