@@ -1,0 +1,7 @@
+# Pipelines module: transformers-style tasks over the tokenizer and the models. Paths relative to
+# libhub/. One-way dependency: pipelines -> models, tokenizer.
+list(APPEND HUB_SOURCES
+     pipelines/names.cc
+     pipelines/python_json.cc
+     pipelines/result_json.cc
+)
