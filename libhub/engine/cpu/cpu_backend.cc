@@ -1,0 +1,152 @@
+// The CPU backend: GEMMs through OpenBLAS, everything else in the fused kernels of kernels.cc,
+// all parallel on one OpenMP thread team.
+//
+// Threading: OpenBLAS runs single-threaded inside our own parallel regions (each thread takes a
+// block of output columns or rows), so one pool of threads does all the work and no second pool
+// spins against it between ops.
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "engine/backend.h"
+#include "engine/cpu/kernels.h"
+#include "hub/error.h"
+
+namespace hub::engine {
+namespace {
+
+// Below this many multiply-adds an op runs on one thread (fork/join would cost more).
+constexpr std::size_t kParallelWork = 1u << 16;
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()) {
+    openblas_set_num_threads(1);
+  }
+
+  std::string_view name() const noexcept override { return "cpu"; }
+
+  void linear(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act) override {
+    const std::size_t m = x.rows, k = x.cols, n = layer.out_features();
+    if (layer.in_features() != k || y.rows != m || y.cols != n) {
+      throw Error(Errc::internal, "linear '" + layer.weight.name() + "': shape mismatch");
+    }
+    const float* w = layer.weight.data();
+    const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
+    const int threads = m * n * k < kParallelWork ? 1 : threads_;
+    // Split the output into column blocks (each a slice of W) when there are enough columns for
+    // every thread, else into row blocks.
+    const bool by_columns = n >= static_cast<std::size_t>(threads) * 32 || m < static_cast<std::size_t>(threads);
+#pragma omp parallel num_threads(threads)
+    {
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      const auto nt = static_cast<std::size_t>(omp_get_num_threads());
+      std::size_t r0 = 0, r1 = m, c0 = 0, c1 = n;
+      if (by_columns) {
+        std::size_t block = (n + nt - 1) / nt;
+        block = (block + 15) / 16 * 16;
+        c0 = std::min(n, t * block);
+        c1 = std::min(n, c0 + block);
+      } else {
+        std::size_t block = (m + nt - 1) / nt;
+        r0 = std::min(m, t * block);
+        r1 = std::min(m, r0 + block);
+      }
+      if (r1 > r0 && c1 > c0) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                    static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k,
+                    static_cast<int>(k), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+        if (bias != nullptr || act != Activation::none) {
+          for (std::size_t r = r0; r < r1; ++r) {
+            cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
+          }
+        }
+      }
+    }
+  }
+
+  void add_layer_norm(MatrixView x, ConstMatrixView residual, const Norm& norm, float eps) override {
+    if (norm.gamma.size() != x.cols || norm.beta.size() != x.cols) {
+      throw Error(Errc::internal, "layer norm '" + norm.gamma.name() + "': shape mismatch");
+    }
+    const int threads = x.rows * x.cols < kParallelWork ? 1 : threads_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < x.rows; ++r) {
+      cpu::add_layer_norm_row(x.row(r), residual.data ? residual.row(r) : nullptr, x.cols, norm.gamma.data(),
+                              norm.beta.data(), eps);
+    }
+  }
+
+  void activate(MatrixView x, Activation act) override {
+    const int threads = x.rows * x.cols < kParallelWork ? 1 : threads_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < x.rows; ++r) cpu::bias_activate_row(x.row(r), nullptr, x.cols, act);
+  }
+
+  void attention(const AttentionArgs& a) override {
+    const std::size_t pairs = a.batch * a.heads;
+    const int threads = a.batch * a.seq * a.seq * a.heads * a.head_dim < kParallelWork ? 1 : threads_;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<float> scores;
+#pragma omp for schedule(dynamic)
+      for (std::size_t p = 0; p < pairs; ++p) {
+        const std::size_t b = p / a.heads, h = p % a.heads;
+        const std::size_t first = b * a.seq;
+        // Keys past the last attended position never receive weight: leave them out entirely.
+        std::size_t keys = 0;
+        for (std::size_t j = 0; j < a.seq; ++j) {
+          if (a.key_mask[first + j] != 0) keys = j + 1;
+        }
+        const std::size_t col = h * a.head_dim;
+        float* out = a.out.row(first) + col;
+        if (keys == 0) {
+          for (std::size_t i = 0; i < a.seq; ++i) std::fill_n(out + i * a.out.stride, a.head_dim, 0.0f);
+          continue;
+        }
+        scores.resize(a.seq * keys);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.seq), static_cast<int>(keys),
+                    static_cast<int>(a.head_dim), a.scale, a.q.row(first) + col, static_cast<int>(a.q.stride),
+                    a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
+        for (std::size_t i = 0; i < a.seq; ++i) {
+          float* row = scores.data() + i * keys;
+          for (std::size_t j = 0; j < keys; ++j) {
+            if (a.key_mask[first + j] == 0) row[j] = -INFINITY;
+          }
+          cpu::softmax_row(row, keys);
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq),
+                    static_cast<int>(a.head_dim), static_cast<int>(keys), 1.0f, scores.data(),
+                    static_cast<int>(keys), a.v.row(first) + col, static_cast<int>(a.v.stride), 0.0f, out,
+                    static_cast<int>(a.out.stride));
+      }
+    }
+  }
+
+  void embed(std::span<const Weight* const> tables, std::span<const std::span<const std::int32_t>> ids,
+             MatrixView out) override {
+    const int threads = out.rows * out.cols < kParallelWork ? 1 : threads_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < out.rows; ++r) {
+      float* dst = out.row(r);
+      const Weight& first = *tables[0];
+      std::copy_n(first.data() + static_cast<std::size_t>(ids[0][r]) * first.cols(), out.cols, dst);
+      for (std::size_t t = 1; t < tables.size(); ++t) {
+        const Weight& table = *tables[t];
+        cpu::add_row(dst, table.data() + static_cast<std::size_t>(ids[t][r]) * table.cols(), out.cols);
+      }
+    }
+  }
+
+ private:
+  int threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int threads) { return std::make_unique<CpuBackend>(threads); }
+
+}  // namespace hub::engine

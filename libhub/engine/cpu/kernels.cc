@@ -1,0 +1,106 @@
+#include "engine/cpu/kernels.h"
+
+#include <cmath>
+
+#include "engine/cpu/vector_math.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HUB_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HUB_MULTIVERSION
+#endif
+
+namespace hub::engine::cpu {
+namespace {
+
+template <Activation A>
+HUB_ALWAYS_INLINE float apply(float v) {
+  if constexpr (A == Activation::gelu) {
+    return 0.5f * v * (1.0f + fast_erf(v * 0.70710678118654752f));
+  } else if constexpr (A == Activation::gelu_tanh) {
+    return 0.5f * v * (1.0f + fast_tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
+  } else if constexpr (A == Activation::relu) {
+    return std::fmax(v, 0.0f);
+  } else if constexpr (A == Activation::silu) {
+    return v / (1.0f + fast_exp(-v));
+  } else if constexpr (A == Activation::quick_gelu) {
+    return v / (1.0f + fast_exp(-1.702f * v));
+  } else if constexpr (A == Activation::tanh) {
+    return fast_tanh(v);
+  } else {
+    return v;
+  }
+}
+
+template <Activation A>
+HUB_ALWAYS_INLINE void bias_activate(float* __restrict y, const float* __restrict bias, std::size_t n) {
+  if (bias != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = apply<A>(y[i] + bias[i]);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) y[i] = apply<A>(y[i]);
+  }
+}
+
+}  // namespace
+
+HUB_MULTIVERSION void bias_activate_row(float* y, const float* bias, std::size_t n, Activation act) {
+  switch (act) {
+    case Activation::none: return bias_activate<Activation::none>(y, bias, n);
+    case Activation::gelu: return bias_activate<Activation::gelu>(y, bias, n);
+    case Activation::gelu_tanh: return bias_activate<Activation::gelu_tanh>(y, bias, n);
+    case Activation::relu: return bias_activate<Activation::relu>(y, bias, n);
+    case Activation::silu: return bias_activate<Activation::silu>(y, bias, n);
+    case Activation::tanh: return bias_activate<Activation::tanh>(y, bias, n);
+    case Activation::quick_gelu: return bias_activate<Activation::quick_gelu>(y, bias, n);
+  }
+}
+
+HUB_MULTIVERSION void add_layer_norm_row(float* __restrict x, const float* __restrict residual, std::size_t n,
+                                         const float* __restrict gamma, const float* __restrict beta, float eps) {
+  if (residual != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) x[i] += residual[i];
+  }
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (std::size_t i = 0; i < n; ++i) sum += x[i];
+  const float mean = sum / static_cast<float>(n);
+  float sq = 0.0f;
+#pragma omp simd reduction(+ : sq)
+  for (std::size_t i = 0; i < n; ++i) {
+    float d = x[i] - mean;
+    sq += d * d;
+  }
+  const float inv = 1.0f / std::sqrt(sq / static_cast<float>(n) + eps);
+  for (std::size_t i = 0; i < n; ++i) x[i] = (x[i] - mean) * inv * gamma[i] + beta[i];
+}
+
+HUB_MULTIVERSION void softmax_row(float* __restrict row, std::size_t n) {
+  float max = -INFINITY;
+#pragma omp simd reduction(max : max)
+  for (std::size_t i = 0; i < n; ++i) max = std::fmax(max, row[i]);
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (std::size_t i = 0; i < n; ++i) {
+    row[i] = fast_exp(row[i] - max);
+    sum += row[i];
+  }
+  const float inv = 1.0f / sum;
+  for (std::size_t i = 0; i < n; ++i) row[i] *= inv;
+}
+
+HUB_MULTIVERSION void add_row(float* __restrict out, const float* __restrict a, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] += a[i];
+}
+
+const char* kernel_isa() noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return "avx512f";
+  if (__builtin_cpu_supports("avx2")) return "avx2";
+  return "x86-64";
+#else
+  return "generic";
+#endif
+}
+
+}  // namespace hub::engine::cpu

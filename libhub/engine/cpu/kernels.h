@@ -1,0 +1,26 @@
+// The CPU backend's element-wise and row kernels. Each is compiled for AVX-512, AVX2 and
+// baseline x86-64 (GCC function multiversioning): the loader picks the best clone for the
+// running CPU once, at load time (runtime dispatch without hand-written intrinsics).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/backend.h"
+
+namespace hub::engine::cpu {
+
+// y[i] = act(y[i] + bias[i]) for one row of n values (bias may be null).
+void bias_activate_row(float* y, const float* bias, std::size_t n, Activation act);
+// x = LayerNorm(x + residual) for one row (residual may be null).
+void add_layer_norm_row(float* x, const float* residual, std::size_t n, const float* gamma, const float* beta,
+                        float eps);
+// In-place softmax over n values.
+void softmax_row(float* row, std::size_t n);
+// out[0..n) += a[0..n).
+void add_row(float* out, const float* a, std::size_t n);
+
+// Which instruction set the dispatcher picked for these kernels ("avx512f", "avx2", "x86-64").
+const char* kernel_isa() noexcept;
+
+}  // namespace hub::engine::cpu

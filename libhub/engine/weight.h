@@ -1,0 +1,73 @@
+// Model weights as the engine consumes them: f32, row-major, either borrowed from the mapped
+// safetensors file (F32 tensors, aligned) or converted once at load into owned storage.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/matrix.h"
+#include "hub/safetensors.h"
+
+namespace hub::engine {
+
+class Weight {
+ public:
+  Weight() = default;
+  // Move-only: a borrowed view must not outlive its file, an owned one points into owned_.
+  Weight(const Weight&) = delete;
+  Weight& operator=(const Weight&) = delete;
+  Weight(Weight&&) noexcept = default;
+  Weight& operator=(Weight&&) noexcept = default;
+  // Borrows an F32 tensor's bytes when they are 4-byte aligned; converts anything else
+  // (F16, BF16, F64, F8, unaligned F32) into owned f32 storage. `shape` is the logical 2-D shape
+  // (a 1-D tensor is one row).
+  static Weight from_tensor(const safetensors::TensorView& tensor);
+
+  // A non-owning view of `other` (tied weights: one matrix used by two layers). `other`'s storage
+  // must outlive the view.
+  static Weight borrow(const Weight& other) {
+    Weight w;
+    w.name_ = other.name_;
+    w.data_ = other.data_;
+    w.rows_ = other.rows_;
+    w.cols_ = other.cols_;
+    return w;
+  }
+
+  const float* data() const noexcept { return data_; }
+  std::size_t rows() const noexcept { return rows_; }
+  std::size_t cols() const noexcept { return cols_; }
+  std::size_t size() const noexcept { return rows_ * cols_; }
+  bool empty() const noexcept { return data_ == nullptr; }
+  bool borrowed() const noexcept { return data_ != nullptr && owned_.empty(); }
+  ConstMatrixView view() const noexcept { return {data_, rows_, cols_, cols_}; }
+  const std::string& name() const noexcept { return name_; }
+
+ private:
+  std::string name_;
+  const float* data_ = nullptr;
+  std::size_t rows_ = 0;
+  std::size_t cols_ = 0;
+  std::vector<float> owned_;
+};
+
+// A layer-norm's scale and shift.
+struct Norm {
+  Weight gamma;
+  Weight beta;
+};
+
+// A linear layer: weight [out, in] (PyTorch's nn.Linear layout) and an optional bias [out].
+struct Linear {
+  Weight weight;
+  Weight bias;  // empty when the layer has none
+
+  std::size_t in_features() const noexcept { return weight.cols(); }
+  std::size_t out_features() const noexcept { return weight.rows(); }
+};
+
+}  // namespace hub::engine

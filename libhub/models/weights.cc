@@ -1,0 +1,56 @@
+#include "models/weights.h"
+
+#include "hub/error.h"
+
+namespace hub::models {
+namespace {
+
+std::string shape_text(std::span<const std::uint64_t> shape) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols) const {
+  auto view = checkpoint_.find(name);
+  if (!view) throw Error(Errc::invalid_input, "weights: tensor '" + name + "' is missing");
+  bool ok = rows == 0 ? (view->shape.size() == 1 && view->shape[0] == cols)
+                      : (view->shape.size() == 2 && view->shape[0] == rows && view->shape[1] == cols);
+  if (!ok) {
+    std::vector<std::uint64_t> want = rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
+    throw Error(Errc::invalid_input, "weights: tensor '" + name + "' has shape " + shape_text(view->shape) +
+                                         ", expected " + shape_text(want));
+  }
+  return engine::Weight::from_tensor(*view);
+}
+
+engine::Weight WeightSource::vector(const std::string& name, std::size_t size) const { return matrix(name, 0, size); }
+
+engine::Linear WeightSource::linear(const std::string& prefix, std::size_t out, std::size_t in) const {
+  engine::Linear l;
+  l.weight = matrix(prefix + ".weight", out, in);
+  if (has(prefix + ".bias")) l.bias = vector(prefix + ".bias", out);
+  return l;
+}
+
+engine::Norm WeightSource::norm(const std::string& prefix, std::size_t size) const {
+  engine::Norm n;
+  if (!has(prefix + ".weight") && has(prefix + ".gamma")) {
+    n.gamma = vector(prefix + ".gamma", size);
+    n.beta = vector(prefix + ".beta", size);
+  } else {
+    n.gamma = vector(prefix + ".weight", size);
+    n.beta = vector(prefix + ".bias", size);
+  }
+  return n;
+}
+
+std::string with_index(std::string_view pattern, std::size_t index) {
+  std::string out(pattern);
+  if (auto pos = out.find("{}"); pos != std::string::npos) out.replace(pos, 2, std::to_string(index));
+  return out;
+}
+
+}  // namespace hub::models

@@ -1,0 +1,33 @@
+// Looking up named tensors of a checkpoint as engine weights, with errors that name the tensor.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/weight.h"
+#include "hub/safetensors.h"
+
+namespace hub::models {
+
+class WeightSource {
+ public:
+  explicit WeightSource(const safetensors::Checkpoint& checkpoint) : checkpoint_(checkpoint) {}
+
+  bool has(std::string_view name) const { return checkpoint_.find(name).has_value(); }
+  // The tensor `name` with exactly the given shape (cols only for 1-D: rows == 0). Throws
+  // Errc::invalid_input naming the tensor when it is absent or mis-shaped.
+  engine::Weight matrix(const std::string& name, std::size_t rows, std::size_t cols) const;
+  engine::Weight vector(const std::string& name, std::size_t size) const;
+  // prefix + ".weight" [out, in] and prefix + ".bias" [out] (the bias optional).
+  engine::Linear linear(const std::string& prefix, std::size_t out, std::size_t in) const;
+  // prefix + ".weight"/".bias", or the older ".gamma"/".beta".
+  engine::Norm norm(const std::string& prefix, std::size_t size) const;
+
+ private:
+  const safetensors::Checkpoint& checkpoint_;
+};
+
+// "encoder.layer.{}." with {} replaced by `index`.
+std::string with_index(std::string_view pattern, std::size_t index);
+
+}  // namespace hub::models
