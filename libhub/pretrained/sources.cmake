@@ -1,1 +1,1 @@
-list(APPEND HUB_SOURCES pretrained/resolve.cc)
+list(APPEND HUB_SOURCES pretrained/auto_tokenizer.cc pretrained/resolve.cc)

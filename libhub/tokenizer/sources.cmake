@@ -2,6 +2,7 @@
 list(APPEND HUB_SOURCES
      tokenizer/added_vocabulary.cc
      tokenizer/byte_level.cc
+     tokenizer/config.cc
      tokenizer/decoders/decoders.cc
      tokenizer/encoding_ops.cc
      tokenizer/json.cc

@@ -10,6 +10,7 @@
 
 #include "hub/error.h"
 #include "tokenizer/added_vocabulary.h"
+#include "tokenizer/assembler.h"
 #include "tokenizer/decoder.h"
 #include "tokenizer/encoding_ops.h"
 #include "tokenizer/model.h"
@@ -31,16 +32,39 @@ class Tokenizer::Impl {
   AddedVocabulary added;
   std::optional<TruncationParams> truncation;
   std::optional<PaddingParams> padding;
+  TokenizerConfig config;
 
-  // Steps 1.1-1.4 of §2 for one sequence: code-point offsets relative to `text`.
-  Encoding encode_sequence(std::string_view text, std::uint32_t type_id) const {
+  // The truncation one call uses: EncodeOptions::max_length overrides the file's section.
+  std::optional<TruncationParams> truncation_for(const EncodeOptions& options) const {
+    if (!options.max_length) return truncation;
+    TruncationParams p;
+    p.max_length = *options.max_length;
+    p.direction = config.truncation_side == "left" ? Direction::left : Direction::right;
+    return p;
+  }
+
+  // Steps 1.1-1.4 of §2 for one sequence: code-point offsets relative to `text`. With `cap`
+  // (truncation's early exit, §10.1), splits are tokenized only until cap->max_length tokens
+  // exist, from the end for Left truncation; the splits after that are dropped.
+  Encoding encode_sequence(std::string_view text, std::uint32_t type_id, const TruncationParams* cap) const {
     PreTokenizedString pre = added.extract_and_normalize(text, normalizer.get());
     if (pre_tokenizer) pre_tokenizer->pre_tokenize(pre);
-    for (auto& split : pre.splits()) {
-      if (split.tokens) continue;
-      std::vector<Token> toks;
-      model->tokenize(split.normalized.get(), toks);
-      split.tokens = std::move(toks);
+    auto& all = pre.splits();
+    std::vector<bool> dropped(all.size(), false);
+    std::size_t produced = 0;
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      std::size_t idx = cap && cap->direction == Direction::left ? all.size() - 1 - k : k;
+      auto& split = all[idx];
+      if (cap && produced >= cap->max_length) {
+        dropped[idx] = true;
+        continue;
+      }
+      if (!split.tokens) {
+        std::vector<Token> toks;
+        model->tokenize(split.normalized.get(), toks);
+        split.tokens = std::move(toks);
+      }
+      produced += split.tokens->size();
     }
     // Byte -> code point index of the input, for the bindings' offset units (§9).
     std::vector<std::uint32_t> char_of(text.size());
@@ -59,6 +83,7 @@ class Tokenizer::Impl {
     Encoding e;
     const auto& splits = pre.splits();
     for (std::size_t idx = 0; idx < splits.size(); ++idx) {
+      if (dropped[idx]) continue;
       const NormalizedString& n = splits[idx].normalized;
       for (const Token& t : *splits[idx].tokens) {
         auto mapped = n.to_original(t.offsets);
@@ -76,9 +101,10 @@ class Tokenizer::Impl {
   }
 
   // Truncation, post-processing and padding (§10).
-  Encoding post_process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const {
-    if (truncation) {
-      TruncationParams p = *truncation;
+  Encoding post_process(Encoding a, std::optional<Encoding> b, const EncodeOptions& options) const {
+    const bool add_special_tokens = options.add_special_tokens;
+    if (auto limits = truncation_for(options)) {
+      TruncationParams p = *limits;
       std::size_t n_added = post_processor ? post_processor->added_tokens(b.has_value()) : 0;
       if (add_special_tokens && n_added > 0) {
         if (n_added > p.max_length)
@@ -113,18 +139,42 @@ class Tokenizer::Impl {
     return out;
   }
 
-  Encoding encode(std::string_view a, std::optional<std::string_view> b, bool add_special_tokens) const {
+  Encoding encode(std::string_view a, std::optional<std::string_view> b, const EncodeOptions& options) const {
     std::string fixed_a, fixed_b;
     if (!unicode::is_valid_utf8(a)) a = fixed_a = unicode::utf8_lossy(a);
     if (b && !unicode::is_valid_utf8(*b)) b = fixed_b = unicode::utf8_lossy(*b);
-    Encoding ea = encode_sequence(a, 0);
+    auto limits = truncation_for(options);
+    const TruncationParams* cap = limits ? &*limits : nullptr;
+    // The early exit does not apply to the first sequence with OnlySecond.
+    Encoding ea = encode_sequence(a, 0, cap && cap->strategy != TruncationStrategy::only_second ? cap : nullptr);
     std::optional<Encoding> eb;
-    if (b) eb = encode_sequence(*b, 1);
-    return post_process(std::move(ea), std::move(eb), add_special_tokens);
+    if (b) eb = encode_sequence(*b, 1, cap);
+    return post_process(std::move(ea), std::move(eb), options);
   }
 };
 
 namespace {
+
+// Python's str.replace: every non-overlapping occurrence, left to right.
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  std::string out;
+  std::size_t pos = 0;
+  for (std::size_t hit; (hit = s.find(from, pos)) != std::string::npos; pos = hit + from.size()) {
+    out.append(s, pos, hit - pos);
+    out.append(to);
+  }
+  out.append(s, pos, std::string::npos);
+  s = std::move(out);
+}
+
+// transformers' PreTrainedTokenizerBase.clean_up_tokenization, in its order.
+std::string clean_up_tokenization(std::string s) {
+  static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
+      {" .", "."},    {" ?", "?"},     {" !", "!"},     {" ,", ","},     {" ' ", "'"},
+      {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+  for (const auto& [from, to] : kRules) replace_all(s, from, to);
+  return s;
+}
 
 TruncationParams parse_truncation(const JsonView& j) {
   TruncationParams p;
@@ -177,21 +227,27 @@ std::vector<AddedToken> parse_added_tokens(const JsonView& list) {
 
 }  // namespace
 
-Tokenizer Tokenizer::from_json(std::string_view text) {
-  nlohmann::json doc = parse_document(text);
+Tokenizer Tokenizer::from_json(std::string_view text) { return from_json(text, TokenizerConfig{}); }
+
+namespace {
+
+// Builds the pipeline of a parsed document; `model` and `decoder`, when given, replace the
+// document's sections.
+void build(const nlohmann::json& doc, std::unique_ptr<Model> model, std::unique_ptr<Decoder> decoder,
+           TokenizerConfig config, std::unique_ptr<Tokenizer::Impl>& impl) {
   JsonView root(doc, "");
   if (!root.is_object()) root.fail("expected a JSON object");
   if (auto v = root.opt("version"); v && v->as_string() != "1.0")
     v->unsupported("version \"" + v->as_string() + "\" is not supported (expected \"1.0\")");
-  auto impl = std::make_unique<Impl>();
+  impl = std::make_unique<Tokenizer::Impl>();
   try {
     static const nlohmann::json kNull;
     auto opt_node = [&](const char* key) { return root.contains(key) ? root.at(key) : JsonView(kNull, key); };
     impl->normalizer = make_normalizer(opt_node("normalizer"));
     impl->pre_tokenizer = make_pre_tokenizer(opt_node("pre_tokenizer"));
-    impl->model = make_model(root.at("model"));
+    impl->model = model ? std::move(model) : make_model(root.at("model"));
     impl->post_processor = make_post_processor(opt_node("post_processor"));
-    impl->decoder = make_decoder(opt_node("decoder"));
+    impl->decoder = decoder ? std::move(decoder) : make_decoder(opt_node("decoder"));
     if (auto t = root.opt("truncation")) impl->truncation = parse_truncation(*t);
     if (auto p = root.opt("padding")) impl->padding = parse_padding(*p);
     if (auto a = root.opt("added_tokens"))
@@ -199,17 +255,34 @@ Tokenizer Tokenizer::from_json(std::string_view text) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(Errc::invalid_input, std::string("tokenizer.json: ") + e.what());
   }
+  impl->config = std::move(config);
+}
+
+}  // namespace
+
+Tokenizer Tokenizer::from_json(std::string_view text, TokenizerConfig config) {
+  std::unique_ptr<Impl> impl;
+  build(parse_document(text), nullptr, nullptr, std::move(config), impl);
   return Tokenizer(std::move(impl));
 }
 
-Tokenizer Tokenizer::from_file(const std::filesystem::path& path) {
+Tokenizer tokenizer::Assembler::assemble(const nlohmann::json& doc, std::unique_ptr<Model> model,
+                                         std::unique_ptr<Decoder> decoder, TokenizerConfig config) {
+  std::unique_ptr<Tokenizer::Impl> impl;
+  build(doc, std::move(model), std::move(decoder), std::move(config), impl);
+  return Tokenizer(std::move(impl));
+}
+
+Tokenizer Tokenizer::from_file(const std::filesystem::path& path) { return from_file(path, TokenizerConfig{}); }
+
+Tokenizer Tokenizer::from_file(const std::filesystem::path& path, TokenizerConfig config) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(Errc::io, "cannot open " + path.string(), {.path = path.string()});
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw Error(Errc::io, "cannot read " + path.string(), {.path = path.string()});
   try {
-    return from_json(ss.str());
+    return from_json(ss.str(), std::move(config));
   } catch (const Error& e) {
     ErrorContext c = e.context();
     c.path = path.string();
@@ -226,14 +299,26 @@ Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 
 Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
-  return impl_->encode(text, std::nullopt, add_special_tokens);
+  return encode(text, EncodeOptions{.add_special_tokens = add_special_tokens});
 }
 
 Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second, bool add_special_tokens) const {
-  return impl_->encode(first, second, add_special_tokens);
+  return encode_pair(first, second, EncodeOptions{.add_special_tokens = add_special_tokens});
 }
 
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, bool add_special_tokens) const {
+  return encode_batch(texts, EncodeOptions{.add_special_tokens = add_special_tokens});
+}
+
+Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
+  return impl_->encode(text, std::nullopt, options);
+}
+
+Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second, const EncodeOptions& options) const {
+  return impl_->encode(first, second, options);
+}
+
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, const EncodeOptions& options) const {
   std::vector<Encoding> out(texts.size());
   std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
   std::atomic<std::size_t> next{0};
@@ -241,7 +326,7 @@ std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& te
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < texts.size();) {
       try {
-        out[i] = impl_->encode(texts[i], std::nullopt, add_special_tokens);
+        out[i] = impl_->encode(texts[i], std::nullopt, options);
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -286,6 +371,25 @@ std::string Tokenizer::decode(const std::vector<std::uint32_t>& ids, bool skip_s
     out += tokens[i];
   }
   return out;
+}
+
+std::string Tokenizer::decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens,
+                              std::optional<bool> clean_up) const {
+  std::string text = decode(ids, skip_special_tokens);
+  return clean_up.value_or(impl_->config.clean_up_tokenization_spaces) ? clean_up_tokenization(text) : text;
+}
+
+const TokenizerConfig& Tokenizer::config() const noexcept { return impl_->config; }
+
+std::optional<std::uint32_t> Tokenizer::pad_token_id() const {
+  if (impl_->config.pad_token) return token_to_id(*impl_->config.pad_token);
+  if (impl_->padding) return impl_->padding->pad_id;
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> Tokenizer::mask_token_id() const {
+  if (impl_->config.mask_token) return token_to_id(*impl_->config.mask_token);
+  return std::nullopt;
 }
 
 std::optional<std::uint32_t> Tokenizer::token_to_id(std::string_view token) const {

@@ -13,8 +13,8 @@
 // Thread-safety: a Tokenizer is immutable after loading; every const method may be called from
 // any number of threads at once. encode_batch itself uses all cores.
 //
-// Not yet here (see issue 4): AutoTokenizer::from_pretrained over repo ids and the cache,
-// tokenizer_config.json, and the pre-tokenizer.json formats (vocab.txt, merges.txt, .model).
+// hub::AutoTokenizer (hub/auto_tokenizer.h, included below) loads a tokenizer from a folder, a
+// file or a repo id together with its tokenizer_config.json, as transformers does.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +28,53 @@
 #include <vector>
 
 namespace hub {
+
+namespace tokenizer {
+class Assembler;  // internal: builds tokenizers from parts (libhub/tokenizer/assembler.h)
+}
+
+// What transformers reads from tokenizer_config.json (and special_tokens_map.json, whose values
+// win, as in transformers): special tokens, lengths, sides, decode clean-up and the chat template.
+// A Tokenizer loaded from a bare tokenizer.json has these defaults.
+struct TokenizerConfig {
+  // nullopt when absent or the "no limit" sentinel (>= 1e29; transformers writes int(1e30)).
+  std::optional<std::size_t> model_max_length;
+  // Each may be a string or an AddedToken object {"content": ...} in the file; the content is kept.
+  std::optional<std::string> bos_token, eos_token, unk_token, sep_token, pad_token, cls_token, mask_token;
+  std::vector<std::string> additional_special_tokens;
+  // transformers 5's default is false; files written by older versions often say true.
+  bool clean_up_tokenization_spaces = false;
+  std::optional<bool> add_bos_token, add_eos_token;
+  std::string padding_side = "right", truncation_side = "right";  // "right" or "left"
+  // The template text: tokenizer_config.json's "chat_template" (the string form, or the entry
+  // named "default" of the list form), replaced by chat_template.jinja when that file exists.
+  std::optional<std::string> chat_template;
+  // transformers' tokenizer class name, e.g. "BertTokenizer", "RobertaTokenizerFast".
+  std::optional<std::string> tokenizer_class;
+  // Options of the legacy builds (no tokenizer.json): BERT's vocab.txt normalizer and GPT-2 /
+  // RoBERTa's byte-level pre-tokenizer. Defaults are those of BertTokenizer and GPT2Tokenizer.
+  bool do_lower_case = true;
+  std::optional<bool> strip_accents;  // nullopt: follow do_lower_case
+  bool tokenize_chinese_chars = true;
+  std::optional<bool> add_prefix_space;
+
+  // Reads tokenizer_config.json, special_tokens_map.json and chat_template.jinja from `folder`;
+  // each is optional (all absent gives the defaults). Throws hub::Error: Errc::io when a file
+  // exists but cannot be read, Errc::invalid_input naming the file and field when one is
+  // malformed (e.g. "tokenizer_config.json: padding_side: expected \"left\" or \"right\"").
+  static TokenizerConfig from_folder(const std::filesystem::path& folder);
+};
+
+// Per-call options of encode / encode_pair / encode_batch.
+struct EncodeOptions {
+  // Add the post-processor's special tokens ([CLS] ... [SEP], <s> ... </s>).
+  bool add_special_tokens = true;
+  // Truncate to at most this many tokens including the special tokens (longest_first for pairs,
+  // from the side config().truncation_side names, stride 0), overriding the file's truncation;
+  // the cut tokens go to Encoding::overflowing as the binding's enableTruncation does.
+  // nullopt = the file's settings.
+  std::optional<std::size_t> max_length;
+};
 
 // The result of encoding one text (or one pair of texts).
 struct Encoding {
@@ -56,6 +103,10 @@ class Tokenizer {
   static Tokenizer from_file(const std::filesystem::path& path);
   // Same, from the JSON text itself.
   static Tokenizer from_json(std::string_view json);
+  // Same, with the tokenizer_config.json settings that config(), pad_token_id(), decode's
+  // clean-up and EncodeOptions::max_length's side use.
+  static Tokenizer from_file(const std::filesystem::path& path, TokenizerConfig config);
+  static Tokenizer from_json(std::string_view json, TokenizerConfig config);
 
   Tokenizer(Tokenizer&&) noexcept;
   Tokenizer& operator=(Tokenizer&&) noexcept;
@@ -70,10 +121,27 @@ class Tokenizer {
   // Encodes many texts on all cores with this one tokenizer; the result is in input order and
   // batch padding (BatchLongest pads to the longest of the batch) applies.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, bool add_special_tokens = true) const;
+  // The same three with per-call options (see EncodeOptions).
+  Encoding encode(std::string_view text, const EncodeOptions& options) const;
+  Encoding encode_pair(std::string_view first, std::string_view second, const EncodeOptions& options) const;
+  std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, const EncodeOptions& options) const;
 
   // Turns ids back into text. Unknown ids are skipped; with skip_special_tokens, special added
   // tokens are left out.
   std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens = false) const;
+  // As transformers' tokenizer.decode(ids, skip_special_tokens, clean_up_tokenization_spaces):
+  // the decode above, then, when `clean_up` (nullopt: config().clean_up_tokenization_spaces),
+  // transformers' clean_up_tokenization: " ." -> ".", " ?" -> "?", " !" -> "!", " ," -> ",",
+  // " ' " -> "'", " n't" -> "n't", " 'm" -> "'m", " 's" -> "'s", " 've" -> "'ve", " 're" -> "'re".
+  std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens, std::optional<bool> clean_up) const;
+
+  // The tokenizer_config.json settings (defaults for a bare tokenizer.json).
+  const TokenizerConfig& config() const noexcept;
+  // Id of config().pad_token, or without one the padding section's pad_id; nullopt when neither
+  // exists or the token is not in the vocabulary.
+  std::optional<std::uint32_t> pad_token_id() const;
+  // Id of config().mask_token; nullopt without one or when it is not in the vocabulary.
+  std::optional<std::uint32_t> mask_token_id() const;
 
   // Vocabulary lookups (model vocabulary and added tokens); nullopt when absent.
   std::optional<std::uint32_t> token_to_id(std::string_view token) const;
@@ -84,8 +152,11 @@ class Tokenizer {
   class Impl;
 
  private:
+  friend class tokenizer::Assembler;
   explicit Tokenizer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace hub
+
+#include "hub/auto_tokenizer.h"  // IWYU pragma: export
