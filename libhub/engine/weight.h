@@ -38,6 +38,17 @@ class Weight {
     return w;
   }
 
+  // Owned f32 values (e.g. a base weight with a LoRA delta merged in).
+  static Weight from_values(std::string name, std::size_t rows, std::size_t cols, std::vector<float> values) {
+    Weight w;
+    w.name_ = std::move(name);
+    w.rows_ = rows;
+    w.cols_ = cols;
+    w.owned_ = std::move(values);
+    w.data_ = w.owned_.data();
+    return w;
+  }
+
   const float* data() const noexcept { return data_; }
   std::size_t rows() const noexcept { return rows_; }
   std::size_t cols() const noexcept { return cols_; }
@@ -61,13 +72,15 @@ struct Norm {
   Weight beta;
 };
 
-// A linear layer: weight [out, in] (PyTorch's nn.Linear layout) and an optional bias [out].
+// A linear layer: weight [out, in] (PyTorch's nn.Linear layout), or [in, out] when `transposed`
+// (GPT-2's Conv1D), and an optional bias [out].
 struct Linear {
   Weight weight;
   Weight bias;  // empty when the layer has none
+  bool transposed = false;
 
-  std::size_t in_features() const noexcept { return weight.cols(); }
-  std::size_t out_features() const noexcept { return weight.rows(); }
+  std::size_t in_features() const noexcept { return transposed ? weight.rows() : weight.cols(); }
+  std::size_t out_features() const noexcept { return transposed ? weight.cols() : weight.rows(); }
 };
 
 }  // namespace hub::engine

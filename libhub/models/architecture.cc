@@ -3,6 +3,7 @@
 #include <map>
 
 #include "hub/error.h"
+#include "models/decoder_layout.h"
 
 namespace hub::models {
 namespace {
@@ -131,10 +132,41 @@ std::string supported_list() {
 }  // namespace
 
 Architecture select_architecture(const ModelConfig& config, std::optional<ModelHead> forced) {
+  if (config.is_encoder_decoder) {
+    Architecture arch;
+    arch.name = config.architectures.empty() ? "T5ForConditionalGeneration" : config.architectures.front();
+    if (arch.name != "T5ForConditionalGeneration" && !forced) {
+      throw Error(Errc::unsupported, "config.json: architecture '" + arch.name +
+                                         "' is not supported for t5 (T5ForConditionalGeneration)");
+    }
+    if (forced && *forced != ModelHead::seq2seq_lm) {
+      throw Error(Errc::unsupported, "only the seq2seq LM head is supported for t5");
+    }
+    arch.head.head = ModelHead::seq2seq_lm;
+    return arch;
+  }
+  if (find_decoder_layout(config) != nullptr) {
+    // Decoder-only: the LM head, or the bare model (hidden states) for *Model architectures.
+    Architecture arch;
+    arch.name = config.architectures.empty() ? config.model_type : config.architectures.front();
+    const bool base = arch.name.ends_with("Model") && !arch.name.ends_with("LMHeadModel");
+    if (!base && !arch.name.ends_with("ForCausalLM") && arch.name != "GPT2LMHeadModel" && !forced) {
+      throw Error(Errc::unsupported, "config.json: architecture '" + arch.name + "' is not supported for " +
+                                         config.model_type + " (ForCausalLM or the base model)");
+    }
+    ModelHead head = forced ? *forced : base ? ModelHead::base : ModelHead::causal_lm;
+    if (head != ModelHead::base && head != ModelHead::causal_lm) {  // NOLINT
+      throw Error(Errc::unsupported, std::string("a ") + std::string(to_string(head)) + " head on " +
+                                         config.model_type + " is not supported");
+    }
+    arch.head.head = head;
+    return arch;
+  }
   auto it = families().find(config.model_type);
   if (it == families().end()) {
     throw Error(Errc::unsupported, "config.json: model_type '" + config.model_type +
-                                       "' is not supported yet (supported: " + supported_list() + ")");
+                                       "' is not supported yet (supported: " + supported_list() +
+                                       ", gpt2, llama, mistral, qwen2, qwen3, gemma, phi3)");
   }
   if (config.position_embedding_type != "absolute") {
     throw Error(Errc::unsupported, "config.json: position_embedding_type '" + config.position_embedding_type +
@@ -164,6 +196,9 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
     case ModelHead::masked_lm: arch.head = family.masked_lm; break;
     case ModelHead::sequence_classification: arch.head = family.sequence_classification; break;
     case ModelHead::token_classification: arch.head = family.token_classification; break;
+    case ModelHead::causal_lm:
+    case ModelHead::seq2seq_lm:
+      throw Error(Errc::unsupported, "a causal LM head on " + config.model_type + " is not supported");
   }
   arch.head.head = head;
   arch.name = forced ? family.class_prefix + (head == ModelHead::base ? "Model" : "") : name;
@@ -173,6 +208,8 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
       case ModelHead::masked_lm: arch.name += "ForMaskedLM"; break;
       case ModelHead::sequence_classification: arch.name += "ForSequenceClassification"; break;
       case ModelHead::token_classification: arch.name += "ForTokenClassification"; break;
+      case ModelHead::causal_lm:
+      case ModelHead::seq2seq_lm: break;
     }
   }
   return arch;

@@ -13,6 +13,7 @@
 
 #include "hub/error.h"
 #include "hub/model.h"
+#include "hub/auto_tokenizer.h"
 #include "hub/tokenizer.h"
 
 namespace hub {

@@ -13,7 +13,8 @@ std::string shape_text(std::span<const std::uint64_t> shape) {
 
 }  // namespace
 
-engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols) const {
+engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols,
+                                   bool transposed) const {
   auto view = checkpoint_.find(name);
   if (!view) throw Error(Errc::invalid_input, "weights: tensor '" + name + "' is missing");
   bool ok = rows == 0 ? (view->shape.size() == 1 && view->shape[0] == cols)
@@ -22,6 +23,12 @@ engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, s
     std::vector<std::uint64_t> want = rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
     throw Error(Errc::invalid_input, "weights: tensor '" + name + "' has shape " + shape_text(view->shape) +
                                          ", expected " + shape_text(want));
+  }
+  if (adapter_ != nullptr && rows != 0 && adapter_->touches(name)) {
+    std::vector<float> values(view->element_count());
+    safetensors::to_f32(*view, values);
+    adapter_->merge(name, values, rows, cols, transposed);
+    return engine::Weight::from_values(name, rows, cols, std::move(values));
   }
   return engine::Weight::from_tensor(*view);
 }

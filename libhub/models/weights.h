@@ -5,18 +5,22 @@
 #include <string_view>
 
 #include "engine/weight.h"
+#include "models/lora.h"
 #include "hub/safetensors.h"
 
 namespace hub::models {
 
 class WeightSource {
  public:
-  explicit WeightSource(const safetensors::Checkpoint& checkpoint) : checkpoint_(checkpoint) {}
+  // `adapter` (optional) is merged into the weights it targets as they are loaded.
+  explicit WeightSource(const safetensors::Checkpoint& checkpoint, const LoraAdapter* adapter = nullptr)
+      : checkpoint_(checkpoint), adapter_(adapter) {}
 
   bool has(std::string_view name) const { return checkpoint_.find(name).has_value(); }
   // The tensor `name` with exactly the given shape (cols only for 1-D: rows == 0). Throws
   // Errc::invalid_input naming the tensor when it is absent or mis-shaped.
-  engine::Weight matrix(const std::string& name, std::size_t rows, std::size_t cols) const;
+  // `transposed`: the matrix is stored [in, out] (GPT-2's Conv1D), which a LoRA delta must follow.
+  engine::Weight matrix(const std::string& name, std::size_t rows, std::size_t cols, bool transposed = false) const;
   engine::Weight vector(const std::string& name, std::size_t size) const;
   // prefix + ".weight" [out, in] and prefix + ".bias" [out] (the bias optional).
   engine::Linear linear(const std::string& prefix, std::size_t out, std::size_t in) const;
@@ -25,6 +29,7 @@ class WeightSource {
 
  private:
   const safetensors::Checkpoint& checkpoint_;
+  const LoraAdapter* adapter_;
 };
 
 // "encoder.layer.{}." with {} replaced by `index`.

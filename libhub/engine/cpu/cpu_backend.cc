@@ -19,7 +19,7 @@ namespace hub::engine {
 namespace {
 
 // Below this many multiply-adds an op runs on one thread (fork/join would cost more).
-constexpr std::size_t kParallelWork = 1u << 16;
+constexpr std::size_t kParallelWork = 1u << 20;
 
 class CpuBackend final : public Backend {
  public:
@@ -56,9 +56,15 @@ class CpuBackend final : public Backend {
         r1 = std::min(m, r0 + block);
       }
       if (r1 > r0 && c1 > c0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
-                    static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k,
-                    static_cast<int>(k), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+        if (layer.transposed) {  // W stored [in, out]: the output columns are W's columns
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0),
+                      static_cast<int>(c1 - c0), static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride),
+                      w + c0, static_cast<int>(n), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+        } else {
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0),
+                      static_cast<int>(c1 - c0), static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride),
+                      w + c0 * k, static_cast<int>(k), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+        }
         if (bias != nullptr || act != Activation::none) {
           for (std::size_t r = r0; r < r1; ++r) {
             cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
@@ -113,6 +119,7 @@ class CpuBackend final : public Backend {
                     a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
         for (std::size_t i = 0; i < a.seq; ++i) {
           float* row = scores.data() + i * keys;
+          if (!a.position_bias.empty()) cpu::add_row(row, a.position_bias.data() + (h * a.seq + i) * a.seq, keys);
           for (std::size_t j = 0; j < keys; ++j) {
             if (a.key_mask[first + j] == 0) row[j] = -INFINITY;
           }
@@ -122,6 +129,94 @@ class CpuBackend final : public Backend {
                     static_cast<int>(a.head_dim), static_cast<int>(keys), 1.0f, scores.data(),
                     static_cast<int>(keys), a.v.row(first) + col, static_cast<int>(a.v.stride), 0.0f, out,
                     static_cast<int>(a.out.stride));
+      }
+    }
+  }
+
+  void norm(ConstMatrixView x, const NormSpec& spec, MatrixView out) override {
+    if (spec.gamma == nullptr || spec.gamma->size() != x.cols || out.rows != x.rows || out.cols != x.cols) {
+      throw Error(Errc::internal, "norm: shape mismatch");
+    }
+    const int threads = x.rows * x.cols < kParallelWork ? 1 : threads_;
+    std::vector<float> zeros;
+    if (spec.kind == NormSpec::Kind::layer && spec.beta == nullptr) zeros.assign(x.cols, 0.0f);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < x.rows; ++r) {
+      if (spec.kind == NormSpec::Kind::rms) {
+        cpu::rms_norm_row(x.row(r), out.row(r), x.cols, spec.gamma->data(), spec.eps, spec.unit_offset);
+      } else {
+        if (out.row(r) != x.row(r)) std::copy_n(x.row(r), x.cols, out.row(r));
+        cpu::add_layer_norm_row(out.row(r), nullptr, x.cols, spec.gamma->data(),
+                                spec.beta ? spec.beta->data() : zeros.data(), spec.eps);
+      }
+    }
+  }
+
+  void add(MatrixView x, ConstMatrixView y) override {
+    const int threads = x.rows * x.cols < kParallelWork ? 1 : threads_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < x.rows; ++r) cpu::add_row(x.row(r), y.row(r), x.cols);
+  }
+
+  void scale(MatrixView x, float factor) override {
+    for (std::size_t r = 0; r < x.rows; ++r) cpu::scale_row(x.row(r), factor, x.cols);
+  }
+
+  void gated(ConstMatrixView gate, ConstMatrixView up, Activation act, MatrixView out) override {
+    const int threads = out.rows * out.cols < kParallelWork ? 1 : threads_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t r = 0; r < out.rows; ++r) cpu::gated_row(gate.row(r), up.row(r), out.row(r), out.cols, act);
+  }
+
+  void rope(const RopeArgs& a) override {
+    const std::size_t half = a.rotary_dim / 2;
+    for (std::size_t r = 0; r < a.x.rows; ++r) {
+      for (std::size_t h = 0; h < a.heads; ++h) {
+        cpu::rope_row(a.x.row(r) + h * a.head_dim, a.cos.data() + r * half, a.sin.data() + r * half, half);
+      }
+    }
+  }
+
+  void causal_attention(const CausalAttentionArgs& a) override {
+    const std::size_t pairs = a.batch * a.q_heads;
+    const std::size_t group = a.q_heads / a.kv_heads;
+    const std::size_t total = a.causal ? a.past + a.new_tokens : a.key_count;
+    const int threads = pairs * a.new_tokens * total * a.head_dim < kParallelWork ? 1 : threads_;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<float> scores(total);
+#pragma omp for schedule(dynamic)
+      for (std::size_t p = 0; p < pairs; ++p) {
+        const std::size_t b = p / a.q_heads, h = p % a.q_heads, kvh = h / group;
+        const std::int32_t* valid = a.key_valid.data() + b * a.capacity;
+        const float* k_base = a.k_cache.row(b * a.capacity) + kvh * a.head_dim;
+        const float* v_base = a.v_cache.row(b * a.capacity) + kvh * a.head_dim;
+        for (std::size_t i = 0; i < a.new_tokens; ++i) {
+          // Keys visible to this query: [lo, hi].
+          const std::size_t slot = a.causal ? a.past + i : total - 1;
+          const std::size_t lo = a.causal && a.sliding_window > 0 && slot + 1 > a.sliding_window ? slot + 1 - a.sliding_window : 0;
+          const float* bias = a.position_bias.empty() ? nullptr : a.position_bias.data() + (h * a.new_tokens + i) * a.bias_keys;
+          const float* q = a.q.row(b * a.new_tokens + i) + h * a.head_dim;
+          float* out = a.out.row(b * a.new_tokens + i) + h * a.head_dim;
+          float max = -INFINITY;
+          for (std::size_t j = lo; j <= slot; ++j) {
+            if (!valid[j]) continue;
+            scores[j] = a.scale * cpu::dot(q, k_base + j * a.k_cache.stride, a.head_dim) + (bias ? bias[j] : 0.0f);
+            max = std::max(max, scores[j]);
+          }
+          std::fill_n(out, a.head_dim, 0.0f);
+          if (max == -INFINITY) continue;  // nothing visible (a padding query)
+          float sum = 0.0f;
+          for (std::size_t j = lo; j <= slot; ++j) {
+            if (!valid[j]) continue;
+            scores[j] = std::exp(scores[j] - max);
+            sum += scores[j];
+          }
+          const float inv = 1.0f / sum;
+          for (std::size_t j = lo; j <= slot; ++j) {
+            if (valid[j]) cpu::axpy(out, v_base + j * a.v_cache.stride, scores[j] * inv, a.head_dim);
+          }
+        }
       }
     }
   }

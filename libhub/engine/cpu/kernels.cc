@@ -92,6 +92,64 @@ HUB_MULTIVERSION void add_row(float* __restrict out, const float* __restrict a, 
   for (std::size_t i = 0; i < n; ++i) out[i] += a[i];
 }
 
+HUB_MULTIVERSION void rms_norm_row(const float* x, float* out, std::size_t n, const float* __restrict gamma,
+                                   float eps, bool unit_offset) {
+  float sq = 0.0f;
+#pragma omp simd reduction(+ : sq)
+  for (std::size_t i = 0; i < n; ++i) sq += x[i] * x[i];
+  const float inv = 1.0f / std::sqrt(sq / static_cast<float>(n) + eps);
+  if (unit_offset) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = x[i] * inv * (1.0f + gamma[i]);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) out[i] = x[i] * inv * gamma[i];
+  }
+}
+
+namespace {
+template <Activation A>
+HUB_ALWAYS_INLINE void gated(const float* __restrict gate, const float* __restrict up, float* __restrict out,
+                             std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = apply<A>(gate[i]) * up[i];
+}
+}  // namespace
+
+HUB_MULTIVERSION void gated_row(const float* gate, const float* up, float* out, std::size_t n, Activation act) {
+  switch (act) {
+    case Activation::none: return gated<Activation::none>(gate, up, out, n);
+    case Activation::gelu: return gated<Activation::gelu>(gate, up, out, n);
+    case Activation::gelu_tanh: return gated<Activation::gelu_tanh>(gate, up, out, n);
+    case Activation::relu: return gated<Activation::relu>(gate, up, out, n);
+    case Activation::silu: return gated<Activation::silu>(gate, up, out, n);
+    case Activation::tanh: return gated<Activation::tanh>(gate, up, out, n);
+    case Activation::quick_gelu: return gated<Activation::quick_gelu>(gate, up, out, n);
+  }
+}
+
+HUB_MULTIVERSION void rope_row(float* __restrict x, const float* __restrict cos, const float* __restrict sin,
+                               std::size_t half) {
+  float* __restrict hi = x + half;
+  for (std::size_t i = 0; i < half; ++i) {
+    const float a = x[i], b = hi[i];
+    x[i] = a * cos[i] - b * sin[i];
+    hi[i] = b * cos[i] + a * sin[i];
+  }
+}
+
+HUB_MULTIVERSION float dot(const float* __restrict a, const float* __restrict b, std::size_t n) {
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+HUB_MULTIVERSION void axpy(float* __restrict out, const float* __restrict a, float w, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] += w * a[i];
+}
+
+HUB_MULTIVERSION void scale_row(float* __restrict x, float factor, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) x[i] *= factor;
+}
+
 const char* kernel_isa() noexcept {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();

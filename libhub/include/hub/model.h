@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -31,8 +32,26 @@ enum class ModelHead {
   masked_lm,                // *ForMaskedLM: vocabulary logits per token
   sequence_classification,  // *ForSequenceClassification: label logits per sequence
   token_classification,     // *ForTokenClassification: label logits per token
+  causal_lm,                // *ForCausalLM / GPT2LMHeadModel: next-token logits per token
+  seq2seq_lm,               // T5ForConditionalGeneration: decoder logits over the encoded input
 };
 std::string_view to_string(ModelHead head) noexcept;
+
+// Rotary embedding parameters: transformers 5's `rope_parameters`, or the older top-level
+// `rope_theta` + `rope_scaling`.
+struct RopeParameters {
+  std::string type = "default";  // default, linear, dynamic, llama3, yarn, longrope
+  double theta = 10000.0;
+  double factor = 1.0;
+  bool factor_explicit = false;
+  double partial_rotary_factor = 1.0;
+  std::size_t original_max_position_embeddings = 0;  // 0: max_position_embeddings
+  double low_freq_factor = 1.0, high_freq_factor = 4.0;  // llama3
+  double beta_fast = 32.0, beta_slow = 1.0;              // yarn
+  bool truncate = true;                                  // yarn
+  std::optional<double> mscale, mscale_all_dim, attention_factor;
+  std::vector<double> short_factor, long_factor;  // longrope
+};
 
 // config.json, read the way transformers reads it for the supported families. Both the
 // transformers 4 and 5 layouts are accepted (torch_dtype/dtype, DistilBERT's dim/n_layers names,
@@ -51,6 +70,25 @@ struct ModelConfig {
   double layer_norm_eps = 1e-12;
   std::optional<std::int64_t> pad_token_id;
   std::string position_embedding_type = "absolute";
+  // Decoder fields (GPT-2 names are mapped: n_embd, n_layer, n_head, n_inner, n_positions,
+  // activation_function, layer_norm_epsilon). layer_norm_eps holds rms_norm_eps for RMSNorm models.
+  std::size_t num_key_value_heads = 0;  // 0 for encoders
+  std::size_t head_dim = 0;             // hidden_size / num_attention_heads unless given
+  RopeParameters rope;
+  std::size_t sliding_window = 0;  // 0: none
+  std::optional<bool> tie_word_embeddings;
+  bool attention_bias = false;
+  bool mlp_bias = false;
+  std::optional<std::int64_t> bos_token_id;
+  std::vector<std::int64_t> eos_token_ids;
+  // Encoder-decoder (T5) fields: d_model, num_layers, d_ff, d_kv, num_heads are mapped onto the
+  // fields above; num_hidden_layers counts encoder layers.
+  bool is_encoder_decoder = false;
+  std::size_t num_decoder_layers = 0;
+  std::size_t relative_attention_num_buckets = 32;
+  std::size_t relative_attention_max_distance = 128;
+  std::optional<std::int64_t> decoder_start_token_id;
+  bool gated_ffn = false;  // feed_forward_proj gated-*
   std::string dtype;  // "float32", "bfloat16", ... as stored; informational
   // Labels by id (id2label; "LABEL_<i>" for ids the file does not name) and problem_type
   // ("single_label_classification", "multi_label_classification", "regression" or empty).
@@ -97,10 +135,11 @@ struct ModelInput {
 };
 
 struct ModelOutput {
-  // The head's output: [batch, seq, vocab] (masked_lm), [batch, num_labels]
+  // The head's output: [batch, seq, vocab] (masked_lm, causal_lm), [batch, 1, vocab] (seq2seq_lm:
+  // the first decoder step from decoder_start_token_id), [batch, num_labels]
   // (sequence_classification), [batch, seq, num_labels] (token_classification); empty for base.
   FloatTensor logits;
-  FloatTensor hidden;  // last hidden state [batch, seq, hidden]
+  FloatTensor hidden;  // last hidden state [batch, seq, hidden] (the encoder's for seq2seq models)
 };
 
 struct ModelOptions {
@@ -109,9 +148,27 @@ struct ModelOptions {
   std::string device = "cpu";
   // Worker threads for the CPU backend; 0 = all cores.
   int threads = 0;
+  // A LoRA adapter (PEFT folder or repo id: adapter_config.json + adapter_model.safetensors),
+  // merged into the base weights at load.
+  std::optional<std::string> adapter;
   // Force a head instead of the one config.json's architectures name (e.g. base on a
   // classification checkpoint to extract features).
   std::optional<ModelHead> head;
+};
+
+// Decoding settings, with transformers' names and defaults. Unset fields take the repo's
+// generation_config.json values (then config.json's), as transformers' generate() does.
+struct GenerationOptions {
+  std::optional<std::size_t> max_new_tokens;    // default 20
+  std::optional<bool> do_sample;                // default false (greedy)
+  std::optional<float> temperature;             // default 1
+  std::optional<std::size_t> top_k;             // default 50; 0 disables
+  std::optional<float> top_p;                   // default 1 (off)
+  std::optional<float> min_p;                   // default off
+  std::optional<float> repetition_penalty;      // default 1 (off)
+  std::optional<std::uint64_t> seed;            // sampling seed; default: random
+  std::vector<std::int64_t> eos_token_ids;      // empty: generation_config / config
+  std::optional<std::int64_t> pad_token_id;
 };
 
 class Model {
@@ -127,6 +184,17 @@ class Model {
   // than max_position_embeddings, or a malformed batch. One forward() at a time per Model
   // (activations live in the model's arena); calls from several threads are serialized.
   ModelOutput forward(const ModelInput& input) const;
+
+  // Decoder models: generates after each prompt row of a left-padded batch (attention_mask 0 on
+  // the left), with a KV cache allocated once for prompt + max_new_tokens. Returns the new tokens
+  // of each row, up to and including its first eos. `on_token(row, id)` is called for every new
+  // token as it is chosen; returning false stops generation. Throws Errc::unsupported for
+  // encoder models.
+  std::vector<std::vector<std::int32_t>> generate(
+      const ModelInput& prompts, const GenerationOptions& options = {},
+      const std::function<bool(std::size_t row, std::int32_t token)>& on_token = {}) const;
+  // The repo's generation_config.json merged over config.json (what unset options take).
+  const GenerationOptions& generation_defaults() const noexcept;
 
   class Impl;
 
