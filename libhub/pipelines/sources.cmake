@@ -4,6 +4,7 @@ list(APPEND HUB_SOURCES
      pipelines/features.cc
      pipelines/fill_mask.cc
      pipelines/names.cc
+     pipelines/pipeline.cc
      pipelines/python_json.cc
      pipelines/result_json.cc
      pipelines/text_classification.cc

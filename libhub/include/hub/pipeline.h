@@ -8,10 +8,16 @@
 // Tasks: "text-classification" (alias "sentiment-analysis"), "token-classification" (alias
 // "ner"), "fill-mask", "feature-extraction", and "sentence-similarity" / "embeddings"
 // (sentence-transformers' SentenceTransformer.encode).
+//
+//   auto clf = hub::pipeline("sentiment-analysis", "org/name");
+//   auto out = clf("I love this package delivery!");
+//   out.texts[0].labels[0].label;   // "POSITIVE"
+//   out.to_json();                  // [{"label": "POSITIVE", "score": 0.99...}]
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -112,5 +118,59 @@ struct PipelineResult {
   // Throws hub::Error(Errc::invalid_input) when i is out of range.
   std::string to_json(std::size_t i) const;
 };
+
+// Options of hub::pipeline(); each applies to the tasks named, and giving one to another task
+// is refused (Errc::invalid_input), as transformers refuses unknown keyword arguments.
+struct PipelineOptions {
+  // text-classification: nullopt = the best label only (transformers' default output), a count,
+  // or top_k_all (top_k=None) = every label sorted by score. fill-mask: candidates per mask
+  // (default 5); top_k_all is refused.
+  std::optional<int> top_k;
+  // token-classification (default none).
+  std::optional<AggregationStrategy> aggregation_strategy;
+  // text-classification (default: from config.json's problem_type and number of labels).
+  std::optional<ClassificationFunction> function_to_apply;
+  // Texts per forward pass (right-padded together); at least 1.
+  std::size_t batch_size = 8;
+  // How the model (and its tokenizer) are found and run.
+  ModelOptions model;
+};
+
+// A loaded task pipeline: tokenizer, model and post-processing. Move-only. One call at a time
+// runs the model (see Model::forward); calls from several threads are serialized.
+class Pipeline {
+ public:
+  Pipeline(Pipeline&&) noexcept;
+  Pipeline& operator=(Pipeline&&) noexcept;
+  ~Pipeline();
+
+  Task task() const noexcept;
+  // The longest token sequence fed to the model: min(tokenizer model_max_length, the model's
+  // position limit). Longer texts are truncated to it (special tokens included).
+  std::size_t max_length() const noexcept;
+
+  // Runs the pipeline on one text, as transformers' pipeline(text).
+  PipelineResult operator()(std::string_view text) const;
+  // Runs it on several texts (batch_size at a time), as transformers' pipeline([texts...]).
+  PipelineResult operator()(const std::vector<std::string>& texts) const;
+
+  class Impl;
+
+ private:
+  friend Pipeline pipeline(std::string_view task, std::string_view model, const PipelineOptions& options);
+  explicit Pipeline(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Loads `model` (a repo id, "org/name@rev" or a folder; see hub/pretrained.h) for `task` (a task
+// name or alias, see hub::parse_task):
+//
+//   auto clf = hub::pipeline("sentiment-analysis", "org/name");
+//   auto out = clf("I love this package delivery!");   // out.to_json(), out.texts[0].labels
+//
+// Errors: Errc::invalid_input for an unknown task or an option the task does not take,
+// Errc::unsupported when the model's head does not do the task (e.g. fill-mask on a
+// sequence classifier), and the AutoTokenizer / AutoModel / SentenceTransformer load errors.
+Pipeline pipeline(std::string_view task, std::string_view model, const PipelineOptions& options = {});
 
 }  // namespace hub
