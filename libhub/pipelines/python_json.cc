@@ -4,6 +4,9 @@
 namespace hub::pipelines {
 namespace {
 
+// Invalid UTF-8 (e.g. a lone byte-level token) becomes U+FFFD, as Python's lossy decode gives.
+constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
+
 void write(const nlohmann::ordered_json& v, std::string& out) {
   if (v.is_array()) {
     out += '[';
@@ -20,7 +23,7 @@ void write(const nlohmann::ordered_json& v, std::string& out) {
     for (const auto& [key, e] : v.items()) {
       if (!first) out += ", ";
       first = false;
-      out += nlohmann::ordered_json(key).dump(-1, ' ', true);
+      out += nlohmann::ordered_json(key).dump(-1, ' ', true, kReplace);
       out += ": ";
       write(e, out);
     }
@@ -28,7 +31,7 @@ void write(const nlohmann::ordered_json& v, std::string& out) {
   } else {
     // Scalars: nlohmann escapes strings like json.dumps (ensure_ascii) and prints doubles in
     // their shortest round-trip form, as Python's float repr does.
-    out += v.dump(-1, ' ', true);
+    out += v.dump(-1, ' ', true, kReplace);
   }
 }
 

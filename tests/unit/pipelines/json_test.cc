@@ -15,6 +15,7 @@ TEST_CASE("python_dumps matches json.dumps", "[pipelines]") {
   CHECK(python_dumps(nlohmann::ordered_json(1e-05)) == "1e-05");
   CHECK(python_dumps(nlohmann::ordered_json(1.0)) == "1.0");
   CHECK(python_dumps(nlohmann::ordered_json::array()) == "[]");
+  CHECK(python_dumps(nlohmann::ordered_json("a\xe6")) == R"("a\ufffd")");  // invalid UTF-8: U+FFFD
 }
 
 TEST_CASE("to_json: float32 scores as Python floats, keys in transformers' order", "[pipelines]") {
