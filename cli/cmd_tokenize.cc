@@ -1,9 +1,12 @@
-// hub tokenize / hub detokenize: run a tokenizer.json over lines of input.
+// hub tokenize / hub detokenize: run a tokenizer over lines of input.
 //
 //   hub tokenize TOKENIZER [--no-special] [--pair] [--batch N] [--jsonl FILE] [--json]
 //   hub detokenize TOKENIZER [--skip-special] [--json]
 //
-// TOKENIZER is a tokenizer.json file or a folder holding one (repo ids: later, with AutoTokenizer).
+// TOKENIZER is what hub::AutoTokenizer::from_pretrained takes: a tokenizer.json file, a model
+// folder (tokenizer.json, or vocab.txt / vocab.json + merges.txt / a SentencePiece .model, with
+// tokenizer_config.json), or a repo id, pulled into the cache like `hub pull` (or, with --offline,
+// found there).
 // tokenize reads one text per line from stdin, or with --jsonl one JSON string per line from FILE
 // ("-" = stdin); with --pair each input is a pair: a JSON array of two strings, or two texts
 // separated by a tab in plain-text mode. It prints one JSON object per input: ids, tokens, offsets
@@ -18,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "hub/auto_tokenizer.h"
 #include "hub/error.h"
 #include "hub/tokenizer.h"
 
@@ -33,15 +37,11 @@ struct TokenizeArgs {
   std::optional<std::string> jsonl;
 };
 
-Tokenizer load(const std::string& where) {
-  std::filesystem::path p(where);
-  std::error_code ec;
-  if (std::filesystem::is_directory(p, ec)) p /= "tokenizer.json";
-  if (!std::filesystem::exists(p, ec)) {
-    throw Error(Errc::invalid_input, "no tokenizer.json at " + p.string() +
-                                         " (repo ids are not supported by `hub tokenize` yet; pass a file or folder)");
-  }
-  return Tokenizer::from_file(p);
+Tokenizer load(const std::string& where, const GlobalOptions& g) {
+  PretrainedOptions options;
+  options.settings = g.settings();
+  options.local_files_only = g.offline;
+  return AutoTokenizer::from_pretrained(where, options);
 }
 
 // JSON.stringify writes lone UTF-16 surrogates as \uD800-style escapes, which nlohmann rejects;
@@ -117,8 +117,8 @@ nlohmann::json error_json(const std::exception& e) {
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-int run_tokenize(const TokenizeArgs& a) {
-  Tokenizer tok = load(a.tokenizer);
+int run_tokenize(const TokenizeArgs& a, const GlobalOptions& g) {
+  Tokenizer tok = load(a.tokenizer, g);
   std::ifstream file;
   std::istream* in = &std::cin;
   if (a.jsonl && *a.jsonl != "-") {
@@ -189,7 +189,7 @@ int run_tokenize(const TokenizeArgs& a) {
 }
 
 int run_detokenize(const TokenizeArgs& a, const GlobalOptions& g) {
-  Tokenizer tok = load(a.tokenizer);
+  Tokenizer tok = load(a.tokenizer, g);
   std::string line;
   int status = 0;
   for (std::size_t n = 1; std::getline(std::cin, line); ++n) {
@@ -225,24 +225,28 @@ int run_detokenize(const TokenizeArgs& a, const GlobalOptions& g) {
 
 void register_tokenize(CLI::App& app, GlobalOptions& g, Action& action) {
   auto args = std::make_shared<TokenizeArgs>();
-  auto* cmd = app.add_subcommand("tokenize", "Encode text with a tokenizer.json: one JSON object per input line");
-  cmd->add_option("tokenizer", args->tokenizer, "tokenizer.json file or a folder holding one")->required();
+  auto* cmd = app.add_subcommand("tokenize", "Encode text with a tokenizer: one JSON object per input line");
+  cmd->add_option("tokenizer", args->tokenizer, "tokenizer.json file, model folder or repo id")->required();
   cmd->add_flag("--no-special", args->no_special, "Do not add the post-processor's special tokens");
   cmd->add_flag("--pair", args->pair, "Each input is a pair of texts (JSON array of two strings, or TAB-separated)");
   cmd->add_option("--jsonl", args->jsonl, "Read one JSON string per line from FILE ('-' = stdin)");
   cmd->add_option("--batch", args->batch, "Encode N inputs at a time with encode_batch (not with --pair)");
+  add_network_options(*cmd, g);
+  add_cache_option(*cmd, g);
   add_output_options(*cmd, g);
-  cmd->callback([args, &action] {
+  cmd->callback([args, &g, &action] {
     if (args->batch > 0 && args->pair) throw CLI::ValidationError("--batch", "cannot be combined with --pair");
-    action = [args] { return run_tokenize(*args); };
+    action = [args, &g] { return run_tokenize(*args, g); };
   });
 }
 
 void register_detokenize(CLI::App& app, GlobalOptions& g, Action& action) {
   auto args = std::make_shared<TokenizeArgs>();
   auto* cmd = app.add_subcommand("detokenize", "Decode JSON arrays of token ids (one per line) to text");
-  cmd->add_option("tokenizer", args->tokenizer, "tokenizer.json file or a folder holding one")->required();
+  cmd->add_option("tokenizer", args->tokenizer, "tokenizer.json file, model folder or repo id")->required();
   cmd->add_flag("--skip-special", args->skip_special, "Leave special tokens out");
+  add_network_options(*cmd, g);
+  add_cache_option(*cmd, g);
   add_output_options(*cmd, g);
   cmd->callback([args, &g, &action] { action = [args, &g] { return run_detokenize(*args, g); }; });
 }

@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
       if (!c.url.empty()) j["error"]["url"] = c.url;
       if (!c.request_id.empty()) j["error"]["request_id"] = c.request_id;
       if (!c.server_code.empty()) j["error"]["server_code"] = c.server_code;
-      std::cout << j.dump() << std::endl;
+      // Messages can quote input bytes that are not UTF-8 (a malformed file): replace them
+      // rather than let dump() throw and abort.
+      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     }
     std::cerr << "error: " << e.what() << "\n";
     if (const char* a = advice(e.code())) std::cerr << "hint: " << a << "\n";

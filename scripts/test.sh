@@ -13,7 +13,7 @@ fi
 if [ "${HUB_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== ASan/UBSan build of the unit tests"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHUB_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay
+  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay tokenizer_replay
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-asan/bin/hub_tests
   # The loopback integration tests drive the sanitized hub binary. The tokenizer differential test
   # already ran above on the same code (under ASan it would take most of CI's time), and the serve

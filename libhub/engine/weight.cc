@@ -6,7 +6,7 @@
 
 namespace hub::engine {
 
-Weight Weight::from_tensor(const safetensors::TensorView& tensor) {
+Weight Weight::from_tensor(const safetensors::TensorView& tensor, bool keep_bf16) {
   Weight w;
   w.name_ = std::string(tensor.name);
   const auto& shape = tensor.shape;
@@ -18,6 +18,11 @@ Weight Weight::from_tensor(const safetensors::TensorView& tensor) {
   w.cols_ = static_cast<std::size_t>(shape.back());
   const auto* bytes = tensor.data.data();
   bool aligned = reinterpret_cast<std::uintptr_t>(bytes) % alignof(float) == 0;
+  if (keep_bf16 && tensor.dtype == safetensors::Dtype::bf16 &&
+      reinterpret_cast<std::uintptr_t>(bytes) % alignof(std::uint16_t) == 0) {
+    w.bf16_ = reinterpret_cast<const std::uint16_t*>(bytes);
+    return w;
+  }
   if (tensor.dtype == safetensors::Dtype::f32 && aligned) {
     w.data_ = reinterpret_cast<const float*>(bytes);
     return w;

@@ -1,5 +1,7 @@
-// Model weights as the engine consumes them: f32, row-major, either borrowed from the mapped
-// safetensors file (F32 tensors, aligned) or converted once at load into owned storage.
+// Model weights as the engine consumes them, row-major: f32 borrowed from the mapped safetensors
+// file (F32 tensors, aligned) or converted once at load into owned storage; or, for matrices
+// that only GEMMs and embedding lookups read, BF16 borrowed from the file as stored (half the
+// memory and half the bytes per decoded token; kernels widen it on the fly).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +27,8 @@ class Weight {
   // Borrows an F32 tensor's bytes when they are 4-byte aligned; converts anything else
   // (F16, BF16, F64, F8, unaligned F32) into owned f32 storage. `shape` is the logical 2-D shape
   // (a 1-D tensor is one row).
-  static Weight from_tensor(const safetensors::TensorView& tensor);
+  // With `keep_bf16`, an aligned BF16 tensor is borrowed as BF16 instead of converted.
+  static Weight from_tensor(const safetensors::TensorView& tensor, bool keep_bf16 = false);
 
   // A non-owning view of `other` (tied weights: one matrix used by two layers). `other`'s storage
   // must outlive the view.
@@ -33,6 +36,7 @@ class Weight {
     Weight w;
     w.name_ = other.name_;
     w.data_ = other.data_;
+    w.bf16_ = other.bf16_;
     w.rows_ = other.rows_;
     w.cols_ = other.cols_;
     return w;
@@ -49,18 +53,24 @@ class Weight {
     return w;
   }
 
+  // f32 values; null for a BF16 weight (see bf16()).
   const float* data() const noexcept { return data_; }
+  // BF16 values when the weight was kept in BF16; null otherwise.
+  const std::uint16_t* bf16() const noexcept { return bf16_; }
+  bool is_bf16() const noexcept { return bf16_ != nullptr; }
+  std::size_t bytes() const noexcept { return size() * (bf16_ ? 2 : 4); }
   std::size_t rows() const noexcept { return rows_; }
   std::size_t cols() const noexcept { return cols_; }
   std::size_t size() const noexcept { return rows_ * cols_; }
-  bool empty() const noexcept { return data_ == nullptr; }
-  bool borrowed() const noexcept { return data_ != nullptr && owned_.empty(); }
+  bool empty() const noexcept { return data_ == nullptr && bf16_ == nullptr; }
+  bool borrowed() const noexcept { return !empty() && owned_.empty(); }
   ConstMatrixView view() const noexcept { return {data_, rows_, cols_, cols_}; }
   const std::string& name() const noexcept { return name_; }
 
  private:
   std::string name_;
   const float* data_ = nullptr;
+  const std::uint16_t* bf16_ = nullptr;
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
   std::vector<float> owned_;

@@ -65,7 +65,7 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
       backend(make_backend(options)) {
   std::optional<models::LoraAdapter> adapter;
   if (adapter_folder) adapter = models::LoraAdapter::open(*adapter_folder);
-  models::WeightSource weights(checkpoint, adapter ? &*adapter : nullptr);
+  models::WeightSource weights(checkpoint, adapter ? &*adapter : nullptr, options.keep_bf16_weights);
   auto check_adapter = [&] {
     if (!adapter) return;
     if (auto unused = adapter->unused(); !unused.empty()) {

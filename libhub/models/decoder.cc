@@ -53,7 +53,7 @@ Decoder::Decoder(const ModelConfig& c, const DecoderLayout& layout, const Weight
     }
     return w.norm(n, size);
   };
-  word_ = w.matrix(find_name(w, layout.word_embeddings), vocab_, h);
+  word_ = w.operand(find_name(w, layout.word_embeddings), vocab_, h);
   if (!layout.position_embeddings.empty()) {
     position_ = w.matrix(find_name(w, layout.position_embeddings), max_positions_, h);
   } else {
@@ -95,7 +95,7 @@ Decoder::Decoder(const ModelConfig& c, const DecoderLayout& layout, const Weight
   if (tie) {
     lm_head_.weight = engine::Weight::borrow(word_);
   } else {
-    lm_head_.weight = w.matrix(layout.lm_head, vocab_, h);
+    lm_head_.weight = w.operand(layout.lm_head, vocab_, h);
   }
 }
 

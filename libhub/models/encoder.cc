@@ -31,7 +31,7 @@ Encoder::Encoder(const ModelConfig& c, const EncoderLayout& layout, const Weight
                                          layout.prefixes.front() + "...): not a " + c.model_type + " checkpoint?");
   }
   const std::size_t h = hidden_, inter = c.intermediate_size;
-  word_ = weights.matrix(prefix + layout.word_embeddings, vocab_, h);
+  word_ = weights.operand(prefix + layout.word_embeddings, vocab_, h);
   position_ = weights.matrix(prefix + layout.position_embeddings, max_positions_, h);
   if (!layout.token_type_embeddings.empty() && c.type_vocab_size > 0 &&
       weights.has(prefix + layout.token_type_embeddings)) {

@@ -21,7 +21,7 @@ Head::Head(const ModelConfig& c, const HeadLayout& layout, const Encoder& encode
   }
   if (!layout.norm.empty()) norm_ = weights.norm(layout.norm, h);
   if (weights.has(layout.out + ".weight")) {
-    out_.weight = weights.matrix(layout.out + ".weight", n, h);
+    out_.weight = weights.operand(layout.out + ".weight", n, h);
   } else if (layout.tied_out == "word_embeddings") {
     // Tied: the projection is the word embedding matrix itself; borrow it without a copy.
     const auto& we = encoder.word_embeddings();

@@ -43,7 +43,7 @@ T5::T5(const ModelConfig& c, const WeightSource& w)
       activation_(engine::parse_activation(c.hidden_act, "config.json: feed_forward_proj")),
       gated_(c.gated_ffn),
       decoder_start_(static_cast<std::int32_t>(c.decoder_start_token_id.value_or(c.pad_token_id.value_or(0)))) {
-  shared_ = w.matrix(w.has("shared.weight") ? "shared.weight" : "encoder.embed_tokens.weight", vocab_, hidden_);
+  shared_ = w.operand(w.has("shared.weight") ? "shared.weight" : "encoder.embed_tokens.weight", vocab_, hidden_);
   encoder_bias_ = w.matrix("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets_, heads_);
   decoder_bias_ = w.matrix("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets_, heads_);
   for (std::size_t i = 0; i < c.num_hidden_layers; ++i) {
@@ -58,7 +58,7 @@ T5::T5(const ModelConfig& c, const WeightSource& w)
   if (tied_) {
     lm_head_.weight = engine::Weight::borrow(shared_);
   } else {
-    lm_head_.weight = w.matrix("lm_head.weight", vocab_, hidden_);
+    lm_head_.weight = w.operand("lm_head.weight", vocab_, hidden_);
   }
 }
 

@@ -13,17 +13,22 @@ std::string shape_text(std::span<const std::uint64_t> shape) {
 
 }  // namespace
 
+void WeightSource::check_shape(const safetensors::TensorView& view, const std::string& name, std::size_t rows,
+                               std::size_t cols) {
+  bool ok = rows == 0 ? (view.shape.size() == 1 && view.shape[0] == cols)
+                      : (view.shape.size() == 2 && view.shape[0] == rows && view.shape[1] == cols);
+  if (!ok) {
+    std::vector<std::uint64_t> want = rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
+    throw Error(Errc::invalid_input, "weights: tensor '" + name + "' has shape " + shape_text(view.shape) +
+                                         ", expected " + shape_text(want));
+  }
+}
+
 engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols,
                                    bool transposed) const {
   auto view = checkpoint_.find(name);
   if (!view) throw Error(Errc::invalid_input, "weights: tensor '" + name + "' is missing");
-  bool ok = rows == 0 ? (view->shape.size() == 1 && view->shape[0] == cols)
-                      : (view->shape.size() == 2 && view->shape[0] == rows && view->shape[1] == cols);
-  if (!ok) {
-    std::vector<std::uint64_t> want = rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
-    throw Error(Errc::invalid_input, "weights: tensor '" + name + "' has shape " + shape_text(view->shape) +
-                                         ", expected " + shape_text(want));
-  }
+  check_shape(*view, name, rows, cols);
   if (adapter_ != nullptr && rows != 0 && adapter_->touches(name)) {
     std::vector<float> values(view->element_count());
     safetensors::to_f32(*view, values);
@@ -33,11 +38,21 @@ engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, s
   return engine::Weight::from_tensor(*view);
 }
 
+engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, std::size_t cols) const {
+  auto view = checkpoint_.find(name);
+  if (!keep_bf16_ || !view || view->dtype != safetensors::Dtype::bf16 ||
+      (adapter_ != nullptr && adapter_->touches(name))) {
+    return matrix(name, rows, cols);
+  }
+  check_shape(*view, name, rows, cols);
+  return engine::Weight::from_tensor(*view, true);
+}
+
 engine::Weight WeightSource::vector(const std::string& name, std::size_t size) const { return matrix(name, 0, size); }
 
 engine::Linear WeightSource::linear(const std::string& prefix, std::size_t out, std::size_t in) const {
   engine::Linear l;
-  l.weight = matrix(prefix + ".weight", out, in);
+  l.weight = operand(prefix + ".weight", out, in);
   if (has(prefix + ".bias")) l.bias = vector(prefix + ".bias", out);
   return l;
 }

@@ -86,7 +86,8 @@ class ConfigFile {
     if (const auto* v = get(key)) {
       if (!v->is_array()) fail(key, "expected an array of tokens");
       out.clear();
-      for (std::size_t i = 0; i < v->size(); ++i) out.push_back(token(std::string(key) + "[" + std::to_string(i) + "]", (*v)[i]));
+      for (std::size_t i = 0; i < v->size(); ++i)
+        out.push_back(token(std::string(key) + "[" + std::to_string(i) + "]", (*v)[i]));
     }
   }
 
@@ -152,7 +153,8 @@ void read_tokenizer_config(const ConfigFile& f, TokenizerConfig& c) {
 
 TokenizerConfig TokenizerConfig::from_folder(const std::filesystem::path& folder) {
   TokenizerConfig c;
-  if (auto text = read_optional(folder / "tokenizer_config.json")) read_tokenizer_config(ConfigFile(folder / "tokenizer_config.json", *text), c);
+  if (auto text = read_optional(folder / "tokenizer_config.json"))
+    read_tokenizer_config(ConfigFile(folder / "tokenizer_config.json", *text), c);
   // special_tokens_map.json overrides what tokenizer_config.json says (transformers does the same).
   if (auto text = read_optional(folder / "special_tokens_map.json"))
     read_special_tokens(ConfigFile(folder / "special_tokens_map.json", *text), c);

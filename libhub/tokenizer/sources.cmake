@@ -6,6 +6,12 @@ list(APPEND HUB_SOURCES
      tokenizer/decoders/decoders.cc
      tokenizer/encoding_ops.cc
      tokenizer/json.cc
+     tokenizer/legacy/added_tokens.cc
+     tokenizer/legacy/byte_level_bpe.cc
+     tokenizer/legacy/files.cc
+     tokenizer/legacy/load.cc
+     tokenizer/legacy/sentencepiece.cc
+     tokenizer/legacy/wordpiece_vocab.cc
      tokenizer/metaspace.cc
      tokenizer/models/bpe.cc
      tokenizer/models/registry.cc

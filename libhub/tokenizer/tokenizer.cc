@@ -170,7 +170,7 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 // transformers' PreTrainedTokenizerBase.clean_up_tokenization, in its order.
 std::string clean_up_tokenization(std::string s) {
   static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
-      {" .", "."},    {" ?", "?"},     {" !", "!"},     {" ,", ","},     {" ' ", "'"},
+      {" .", "."},     {" ?", "?"},   {" !", "!"},   {" ,", ","},     {" ' ", "'"},
       {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
   for (const auto& [from, to] : kRules) replace_all(s, from, to);
   return s;
@@ -318,7 +318,8 @@ Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second,
   return impl_->encode(first, second, options);
 }
 
-std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, const EncodeOptions& options) const {
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
+                                              const EncodeOptions& options) const {
   std::vector<Encoding> out(texts.size());
   std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
   std::atomic<std::size_t> next{0};

@@ -34,6 +34,7 @@ class CpuBackend final : public Backend {
     if (layer.in_features() != k || y.rows != m || y.cols != n) {
       throw Error(Errc::internal, "linear '" + layer.weight.name() + "': shape mismatch");
     }
+    if (layer.weight.is_bf16()) return linear_bf16(x, layer, y, act);
     const float* w = layer.weight.data();
     const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
     const int threads = m * n * k < kParallelWork ? 1 : threads_;
@@ -69,6 +70,41 @@ class CpuBackend final : public Backend {
           for (std::size_t r = r0; r < r1; ++r) {
             cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
           }
+        }
+      }
+    }
+  }
+
+  // BF16 weights [N, K]. Few rows (decoding): a dot product per output, reading each weight
+  // once. Many rows (prefill, encoders): blocks of 64 weight rows widened to f32 into a
+  // per-thread buffer, then an OpenBLAS GEMM on the block, so the widening is amortized over M.
+  void linear_bf16(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act) {
+    const std::size_t m = x.rows, k = x.cols, n = layer.out_features();
+    if (layer.transposed) throw Error(Errc::internal, "linear '" + layer.weight.name() + "': transposed BF16");
+    const std::uint16_t* w = layer.weight.bf16();
+    const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
+    const int threads = m * n * k < kParallelWork ? 1 : threads_;
+    constexpr std::size_t kBlock = 64;
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<float> wide;
+#pragma omp for schedule(static)
+      for (std::size_t blk = 0; blk < blocks; ++blk) {
+        const std::size_t c0 = blk * kBlock, c1 = std::min(n, c0 + kBlock);
+        if (m <= 4) {
+          for (std::size_t r = 0; r < m; ++r) {
+            for (std::size_t c = c0; c < c1; ++c) y.row(r)[c] = cpu::dot_bf16(x.row(r), w + c * k, k);
+          }
+        } else {
+          wide.resize((c1 - c0) * k);
+          for (std::size_t c = c0; c < c1; ++c) cpu::bf16_to_f32_row(w + c * k, wide.data() + (c - c0) * k, k);
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(c1 - c0),
+                      static_cast<int>(k), 1.0f, x.row(0), static_cast<int>(x.stride), wide.data(),
+                      static_cast<int>(k), 0.0f, y.row(0) + c0, static_cast<int>(y.stride));
+        }
+        if (bias != nullptr || act != Activation::none) {
+          for (std::size_t r = 0; r < m; ++r) cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
         }
       }
     }
@@ -227,11 +263,23 @@ class CpuBackend final : public Backend {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::size_t r = 0; r < out.rows; ++r) {
       float* dst = out.row(r);
-      const Weight& first = *tables[0];
-      std::copy_n(first.data() + static_cast<std::size_t>(ids[0][r]) * first.cols(), out.cols, dst);
-      for (std::size_t t = 1; t < tables.size(); ++t) {
+      std::vector<float> row;
+      for (std::size_t t = 0; t < tables.size(); ++t) {
         const Weight& table = *tables[t];
-        cpu::add_row(dst, table.data() + static_cast<std::size_t>(ids[t][r]) * table.cols(), out.cols);
+        const std::size_t offset = static_cast<std::size_t>(ids[t][r]) * table.cols();
+        const float* src = nullptr;
+        if (table.is_bf16()) {
+          row.resize(out.cols);
+          cpu::bf16_to_f32_row(table.bf16() + offset, row.data(), out.cols);
+          src = row.data();
+        } else {
+          src = table.data() + offset;
+        }
+        if (t == 0) {
+          std::copy_n(src, out.cols, dst);
+        } else {
+          cpu::add_row(dst, src, out.cols);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 #include "engine/cpu/kernels.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "engine/cpu/vector_math.h"
 
@@ -148,6 +149,26 @@ HUB_MULTIVERSION void axpy(float* __restrict out, const float* __restrict a, flo
 
 HUB_MULTIVERSION void scale_row(float* __restrict x, float factor, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) x[i] *= factor;
+}
+
+namespace {
+HUB_ALWAYS_INLINE float widen_bf16(std::uint16_t v) {
+  std::uint32_t bits = static_cast<std::uint32_t>(v) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+}  // namespace
+
+HUB_MULTIVERSION void bf16_to_f32_row(const std::uint16_t* __restrict in, float* __restrict out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = widen_bf16(in[i]);
+}
+
+HUB_MULTIVERSION float dot_bf16(const float* __restrict x, const std::uint16_t* __restrict w, std::size_t n) {
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (std::size_t i = 0; i < n; ++i) sum += x[i] * widen_bf16(w[i]);
+  return sum;
 }
 
 const char* kernel_isa() noexcept {

@@ -33,6 +33,11 @@ void axpy(float* out, const float* a, float w, std::size_t n);
 // x[0..n) *= factor.
 void scale_row(float* x, float factor, std::size_t n);
 
+// out[i] = BF16 in[i] widened to f32.
+void bf16_to_f32_row(const std::uint16_t* in, float* out, std::size_t n);
+// Dot product of f32 x and BF16 w.
+float dot_bf16(const float* x, const std::uint16_t* w, std::size_t n);
+
 // Which instruction set the dispatcher picked for these kernels ("avx512f", "avx2", "x86-64").
 const char* kernel_isa() noexcept;
 

@@ -146,6 +146,10 @@ struct ModelOptions {
   PretrainedOptions pretrained;
   // "cpu" (default). "cuda" is refused with Errc::unsupported until the CUDA backend lands.
   std::string device = "cpu";
+  // Keep BF16 matrices in BF16 (borrowed from the mapped file; GEMM kernels widen them on the
+  // fly): half the memory and half the bytes read per decoded token. false converts every
+  // weight to f32 at load.
+  bool keep_bf16_weights = true;
   // Worker threads for the CPU backend; 0 = all cores.
   int threads = 0;
   // A LoRA adapter (PEFT folder or repo id: adapter_config.json + adapter_model.safetensors),

@@ -71,8 +71,9 @@ struct EncodeOptions {
   bool add_special_tokens = true;
   // Truncate to at most this many tokens including the special tokens (longest_first for pairs,
   // from the side config().truncation_side names, stride 0), overriding the file's truncation;
-  // the cut tokens go to Encoding::overflowing as the binding's enableTruncation does.
-  // nullopt = the file's settings.
+  // the result equals the binding's setTruncation(max_length), Encoding::overflowing included
+  // (which, as there, only covers the text tokenized before the early exit of truncation, see
+  // tokenizer-json.md 10.1). nullopt = the file's settings.
   std::optional<std::size_t> max_length;
 };
 
@@ -133,7 +134,8 @@ class Tokenizer {
   // the decode above, then, when `clean_up` (nullopt: config().clean_up_tokenization_spaces),
   // transformers' clean_up_tokenization: " ." -> ".", " ?" -> "?", " !" -> "!", " ," -> ",",
   // " ' " -> "'", " n't" -> "n't", " 'm" -> "'m", " 's" -> "'s", " 've" -> "'ve", " 're" -> "'re".
-  std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens, std::optional<bool> clean_up) const;
+  std::string decode(const std::vector<std::uint32_t>& ids, bool skip_special_tokens,
+                     std::optional<bool> clean_up) const;
 
   // The tokenizer_config.json settings (defaults for a bare tokenizer.json).
   const TokenizerConfig& config() const noexcept;

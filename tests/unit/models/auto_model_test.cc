@@ -60,6 +60,28 @@ TEST_CASE("BF16 and F16 checkpoints give the F32 results within their precision"
   }
 }
 
+TEST_CASE("BF16 weights kept as BF16 compute what their f32 conversion computes", "[models]") {
+  for (const char* name : {"bert_mlm", "llama_lm"}) {
+    TempDir dir;
+    write_variant(dir, name, [&](TensorEdit& e) {
+      e.dtype = hub::safetensors::Dtype::bf16;
+      return true;
+    });
+    auto converted_options = local_options();
+    converted_options.keep_bf16_weights = false;
+    auto converted = hub::AutoModel::from_pretrained(dir.path().string(), converted_options);
+    auto kept = hub::AutoModel::from_pretrained(dir.path().string(), local_options());
+    // A 1-row input takes the dot-product path, a 12-row input the widened-block GEMM path.
+    const std::vector<std::int32_t> ids12 = {2, 48, 51, 986, 524, 822, 144, 860, 312, 318, 5, 3};  // < 1000
+    for (const auto& ids : {std::vector<std::int32_t>{2}, ids12}) {
+      auto a = converted.forward(input_of(ids));
+      auto b = kept.forward(input_of(ids));
+      INFO(name << " with " << ids.size() << " tokens");
+      CHECK(max_diff(a.logits.values, b.logits.values) < 1e-4);
+    }
+  }
+}
+
 TEST_CASE("Older checkpoints: gamma/beta names and an explicit decoder", "[models]") {
   auto reference = hub::AutoModel::from_pretrained(fixture("bert_mlm").string(), local_options());
   auto expected = reference.forward(input_of(kIds));

@@ -42,7 +42,8 @@ TEST_CASE("EncodeOptions::max_length truncates as the binding's setTruncation", 
     hub::TokenizerConfig config;
     config.truncation_side = c["direction"];
     auto tok = hub::Tokenizer::from_file(kRepos / c["repo"].get<std::string>() / "tokenizer.json", config);
-    hub::EncodeOptions opts{.add_special_tokens = c["add_special_tokens"], .max_length = c["max_length"].get<std::size_t>()};
+    hub::EncodeOptions opts{.add_special_tokens = c["add_special_tokens"],
+                            .max_length = c["max_length"].get<std::size_t>()};
     hub::Encoding e = c["pair"] ? tok.encode_pair(text, pair, opts) : tok.encode(text, opts);
     INFO(c["repo"] << " " << c["direction"] << " max " << c["max_length"] << " special " << c["add_special_tokens"]
                    << " pair " << c["pair"]);
@@ -123,7 +124,8 @@ TEST_CASE("AutoTokenizer: a folder without tokenizer files is named in the error
   CHECK(msg.find(dir.path().string()) != std::string::npos);
 }
 
-TEST_CASE("TokenizerConfig: token objects, sentinel length, special_tokens_map, chat templates", "[tokenizer][auto_tokenizer]") {
+TEST_CASE("TokenizerConfig: token objects, sentinel length, special_tokens_map, chat templates",
+          "[tokenizer][auto_tokenizer]") {
   hub::tokenizer::test::TempDir dir;
   dir.put("tokenizer_config.json", R"({
     "model_max_length": 1000000000000000019884624838656,
@@ -190,7 +192,8 @@ TEST_CASE("TokenizerConfig errors name the file and the field", "[tokenizer][aut
 
 TEST_CASE("decode with transformers' clean_up_tokenization", "[tokenizer][decode]") {
   auto tok = hub::AutoTokenizer::from_pretrained((kRepos / "gpt2_lm").string());
-  const std::string text = "Hello , world . Why ? No ! I 'm sure it 's what we 've said they 're doing , they do n't , it ' ok ' ?";
+  const std::string text =
+      "Hello , world . Why ? No ! I 'm sure it 's what we 've said they 're doing , they do n't , it ' ok ' ?";
   auto ids = tok.encode(text).ids;
   REQUIRE(tok.decode(ids) == text);  // byte-level round trip
   CHECK_FALSE(tok.config().clean_up_tokenization_spaces);
