@@ -38,6 +38,7 @@ void register_cache(CLI::App& app, GlobalOptions& g, Action& action);
 void register_serve(CLI::App& app, GlobalOptions& g, Action& action);
 void register_tokenize(CLI::App& app, GlobalOptions& g, Action& action);
 void register_detokenize(CLI::App& app, GlobalOptions& g, Action& action);
+void register_run(CLI::App& app, GlobalOptions& g, Action& action);
 
 // True when stdout/stderr is a terminal (progress bars only then).
 bool stderr_is_tty();

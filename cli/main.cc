@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   hub::cli::register_serve(app, g, action);
   hub::cli::register_tokenize(app, g, action);
   hub::cli::register_detokenize(app, g, action);
+  hub::cli::register_run(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

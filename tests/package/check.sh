@@ -15,4 +15,13 @@ export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig:$PREFIX/lib/x86_64-linux-gnu/pkgco
 c++ -o "$WORK/pc" "$SRC/examples/pull.cc" $(pkg-config --cflags --libs libhub) -Wl,-rpath,"$(pkg-config --variable=libdir libhub)"
 out=$("$WORK/pc" 2>&1 || true)
 grep -q "usage: example_pull" <<<"$out" || { echo "pkg-config consumer did not run: $out"; exit 1; }
-echo "find_package(libhub) and pkg-config consumers built and ran"
+# The sentiment example, a standalone find_package(libhub) project, on a fixture classifier.
+cmake -S "$SRC/examples/sentiment" -B "$WORK/sentiment" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/sentiment" >/dev/null
+out=$("$WORK/sentiment/sentiment" 2>&1 || true)
+grep -q "usage: sentiment" <<<"$out" || { echo "sentiment example did not run: $out"; exit 1; }
+out=$(HF_HUB_OFFLINE=1 "$WORK/sentiment/sentiment" "$SRC/tests/fixtures/repos/libhub/distilbert_sst2" \
+      "I love this package delivery!")
+# transformers: [{'label': 'POSITIVE', 'score': 0.6732365...}] for this text (golden.json).
+grep -q "^POSITIVE	0.67323" <<<"$out" || { echo "sentiment example gave: $out"; exit 1; }
+echo "find_package(libhub) and pkg-config consumers and the sentiment example built and ran"
