@@ -13,6 +13,7 @@
 
 #include "hub/error.h"
 #include "hub/model.h"
+#include "hub/pipeline.h"
 #include "hub/safetensors.h"
 
 namespace {
@@ -81,6 +82,70 @@ void tokens_line(Report& report, const std::string& what, const std::vector<std:
   }
 }
 
+// Max |a - b| over the numbers of two JSON documents of the same shape; infinity when their
+// shapes, keys, strings or integers differ (the path of the first difference in `where`).
+double json_error(const json& a, const json& b, std::string& where, const std::string& path = "$") {
+  if (a.is_number_float() || b.is_number_float()) {
+    if (!a.is_number() || !b.is_number()) return where = path, INFINITY;
+    return std::fabs(a.get<double>() - b.get<double>());
+  }
+  if (a.type() != b.type()) return where = path, INFINITY;
+  if (a.is_array()) {
+    if (a.size() != b.size()) return where = path + " (length)", INFINITY;
+    double err = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) err = std::max(err, json_error(a[i], b[i], where, path + "[" + std::to_string(i) + "]"));
+    return err;
+  }
+  if (a.is_object()) {
+    if (a.size() != b.size()) return where = path + " (keys)", INFINITY;
+    double err = 0;
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      if (!b.contains(it.key())) return where = path + "." + it.key(), INFINITY;
+      err = std::max(err, json_error(it.value(), b[it.key()], where, path + "." + it.key()));
+    }
+    return err;
+  }
+  if (a != b) return where = path, INFINITY;
+  return 0;
+}
+
+// The golden `pipeline` entry: the task over its inputs with its kwargs, compared with the
+// outputs transformers returned (numbers within the tolerance, everything else exact).
+void check_pipeline(Report& report, const json& p, const std::filesystem::path& dir, const hub::ModelOptions& mo,
+                    double tol) {
+  const std::string task = p["task"];
+  hub::Task parsed;
+  try {
+    parsed = hub::parse_task(task);
+  } catch (const hub::Error&) {
+    std::printf("%-40s not checked: the %s pipeline is not implemented yet\n", ("pipeline " + task).c_str(), task.c_str());
+    return;
+  }
+  (void)parsed;
+  hub::PipelineOptions po;
+  po.model = mo;
+  const json& kw = p.value("kwargs", json::object());
+  for (auto it = kw.begin(); it != kw.end(); ++it) {
+    if (it.key() == "top_k") {
+      po.top_k = it.value().is_null() ? hub::top_k_all : it.value().get<int>();
+    } else if (it.key() == "aggregation_strategy") {
+      po.aggregation_strategy = hub::parse_aggregation_strategy(it.value().get<std::string>());
+    } else if (it.key() == "function_to_apply") {
+      po.function_to_apply = hub::parse_classification_function(it.value().get<std::string>());
+    } else {
+      report.fail("pipeline " + task, "golden kwarg '" + it.key() + "' is not understood by golden_check");
+      return;
+    }
+  }
+  auto pipe = hub::pipeline(task, dir.string(), po);
+  auto inputs = p["inputs"].get<std::vector<std::string>>();
+  json ours = json::parse(pipe(inputs).to_json());
+  std::string where;
+  double err = json_error(ours, p["outputs"], where);
+  report.line("pipeline " + task + " (" + std::to_string(inputs.size()) + " inputs)", err, tol);
+  if (!std::isfinite(err)) std::printf("  first difference at %s\n", where.c_str());
+}
+
 void check_output(Report& report, const std::string& label, const hub::ModelOutput& out, const json& tensors,
                   const hub::safetensors::File& golden, const std::vector<std::int32_t>& mask, double tol) {
   const std::size_t tokens = mask.size();
@@ -147,6 +212,7 @@ int run(const Options& opt) {
                    model.forward(input), b["tensors"], golden, input.attention_mask, opt.tolerance);
     }
   }
+  if (g.contains("pipeline") && !g["pipeline"].is_null()) check_pipeline(report, g["pipeline"], model_dir, mo, opt.tolerance);
   if (g.contains("generate") || g.contains("generate_batch")) {
     auto model = hub::AutoModel::from_pretrained(model_dir.string(), mo);
     if (g.contains("generate")) {
