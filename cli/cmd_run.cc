@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/generate_text.h"
 #include "hub/error.h"
 #include "hub/pipeline.h"
 
@@ -26,6 +27,7 @@ struct RunArgs {
   std::optional<std::string> function;
   std::size_t batch_size = 8;
   std::vector<std::string> texts;
+  GenerateArgs generation;
 };
 
 std::optional<int> parse_top_k(const std::optional<std::string>& s) {
@@ -93,8 +95,18 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   cmd->add_option("texts", args->texts, "Texts to run the pipeline on")->required();
   cmd->add_option("--task", args->task,
                   "text-classification (sentiment-analysis), token-classification (ner), fill-mask, "
-                  "feature-extraction, sentence-similarity or embeddings")
+                  "feature-extraction, sentence-similarity, embeddings, text-generation or "
+                  "text2text-generation")
       ->required();
+  auto& gen = args->generation;
+  cmd->add_option("--max-new-tokens", gen.max_new_tokens, "Generation: new tokens (default: generation_config, else 20)");
+  cmd->add_option("--temperature", gen.temperature, "Generation: sampling temperature (implies sampling)");
+  cmd->add_option("--top-p", gen.top_p, "Generation: nucleus sampling mass (implies sampling)");
+  cmd->add_option("--min-p", gen.min_p, "Generation: min-p sampling threshold (implies sampling)");
+  cmd->add_option("--repetition-penalty", gen.repetition_penalty, "Generation: repetition penalty");
+  cmd->add_option("--seed", gen.seed, "Generation: sampling seed (implies sampling)");
+  cmd->add_flag("--do-sample", gen.do_sample, "Generation: sample instead of greedy decoding");
+  cmd->add_option("--adapter", gen.adapter, "Generation: a LoRA adapter (PEFT folder or repo id) merged at load");
   cmd->add_option("--top-k", args->top_k,
                   "Labels (text-classification; \"all\" = every label) or candidates (fill-mask)");
   cmd->add_option("--aggregation-strategy", args->aggregation,
@@ -106,6 +118,18 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   add_output_options(*cmd, g);
   cmd->callback([args, &g, &action] {
     action = [args, &g] {
+      if (is_generation_task(args->task)) {
+        GenerateArgs request = args->generation;
+        request.model = args->model;
+        request.task = args->task;
+        request.prompts = args->texts;
+        if (args->top_k) {
+          const auto k = parse_top_k(args->top_k);
+          if (!k || *k < 0) throw Error(Errc::invalid_input, "--top-k: generation needs a count");
+          request.top_k = static_cast<std::size_t>(*k);
+        }
+        return run_generation(request, g);
+      }
       PipelineOptions o;
       o.top_k = parse_top_k(args->top_k);
       if (args->aggregation) o.aggregation_strategy = parse_aggregation_strategy(*args->aggregation);
