@@ -32,3 +32,7 @@ echo "== hub cache verify"
 "$HUB" cache verify
 echo "== hub tokenize (the pulled repo's tokenizer.json, read from the snapshot)"
 echo "I love this package delivery!" | "$HUB" tokenize "$SNAPSHOT"
+echo "== hub run: sentiment analysis with the pulled model, found by repo id in the cache"
+"$HUB" run "$REPO" --task sentiment-analysis --top-k all "I love this package delivery!" "This movie was terrible and boring."
+echo "== hub run: text generation (GPT-2 fixture, pulled and streamed)"
+"$HUB" run libhub/gpt2_lm --task text-generation --max-new-tokens 12 "The quick brown fox"

@@ -84,3 +84,26 @@ TEST_CASE("hub run --json prints what the reference pipeline returns per text", 
   CHECK(run_hub("run " + fixture_dir("bert_ner").string() + " --task ner --top-k 2 x").status == 2);
   CHECK(run_hub("run " + fixture_dir("bert_ner").string() + " --task translate x").status == 2);
 }
+
+TEST_CASE("hub run --task text-generation: pipeline JSON and streamed text", "[pipelines][cli][generation]") {
+  if (!cli_built()) {
+    WARN("bin/hub not built; skipping the CLI test");
+    return;
+  }
+  // gpt2_lm: --json equals what transformers' text-generation pipeline returned (greedy).
+  const Golden g = Golden::load("gpt2_lm");
+  std::string texts;
+  for (const auto& t : g.json["pipeline"]["inputs"]) texts += " " + quote(t.get<std::string>());
+  Run r = run_hub("run " + fixture_dir("gpt2_lm").string() + " --task text-generation --max-new-tokens 10 --json" + texts);
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out) == g.outputs());
+  // Streaming prints the same text as --json for one prompt, piece by piece.
+  const std::string prompt = g.json["pipeline"]["inputs"][0];
+  Run streamed = run_hub("run " + fixture_dir("gpt2_lm").string() + " --task text-generation --max-new-tokens 10 " +
+                         quote(prompt));
+  REQUIRE(streamed.status == 0);
+  CHECK(streamed.out == g.outputs()[0][0]["generated_text"].get<std::string>() + "\n");
+  // An encoder model cannot generate: a clear error and a non-zero exit.
+  Run bad = run_hub("run " + fixture_dir("bert_ner").string() + " --task text-generation x");
+  CHECK(bad.status != 0);
+}
