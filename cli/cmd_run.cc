@@ -106,6 +106,7 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   cmd->add_option("--repetition-penalty", gen.repetition_penalty, "Generation: repetition penalty");
   cmd->add_option("--seed", gen.seed, "Generation: sampling seed (implies sampling)");
   cmd->add_flag("--do-sample", gen.do_sample, "Generation: sample instead of greedy decoding");
+  cmd->add_option("--stop", gen.stop, "Generation: stop once the text contains this string (repeatable)");
   cmd->add_option("--adapter", gen.adapter, "Generation: a LoRA adapter (PEFT folder or repo id) merged at load");
   cmd->add_option("--top-k", args->top_k,
                   "Labels (text-classification; \"all\" = every label) or candidates (fill-mask)");

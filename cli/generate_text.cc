@@ -66,11 +66,16 @@ int run_generation(const GenerateArgs& args, const GlobalOptions& g) {
     const auto start = Clock::now();
     std::optional<Clock::time_point> first;
     std::size_t produced = 0;
+    std::string continuation;  // the streamed text so far, for stop strings
     auto generated = model.generate(in, go, [&](std::size_t, std::int32_t id) {
       if (!first) first = Clock::now();
       ++produced;
-      if (stream_out) {
-        if (auto piece = stream.step(static_cast<std::uint32_t>(id))) std::cout << *piece << std::flush;
+      if (auto piece = stream.step(static_cast<std::uint32_t>(id))) {
+        if (stream_out) std::cout << *piece << std::flush;
+        continuation += *piece;
+      }
+      for (const auto& stop : args.stop) {
+        if (!stop.empty() && continuation.find(stop) != std::string::npos) return false;
       }
       return true;
     });

@@ -19,6 +19,9 @@ struct GenerateArgs {
   std::optional<std::uint64_t> seed;
   bool do_sample = false;
   std::optional<std::string> adapter;
+  // Generation ends at the token whose text completes one of these (kept in the output, as
+  // transformers' stop_strings).
+  std::vector<std::string> stop;
 };
 
 bool is_generation_task(const std::string& task);

@@ -103,6 +103,13 @@ TEST_CASE("hub run --task text-generation: pipeline JSON and streamed text", "[p
                          quote(prompt));
   REQUIRE(streamed.status == 0);
   CHECK(streamed.out == g.outputs()[0][0]["generated_text"].get<std::string>() + "\n");
+  // --stop ends generation at the token that completes the stop string (kept, as transformers).
+  const std::string full = g.outputs()[0][0]["generated_text"];
+  Run stopped = run_hub("run " + fixture_dir("gpt2_lm").string() +
+                        " --task text-generation --max-new-tokens 10 --stop software --json " + quote(prompt));
+  REQUIRE(stopped.status == 0);
+  const std::string text = nlohmann::json::parse(stopped.out)[0][0]["generated_text"];
+  CHECK(text == full.substr(0, full.find("software") + 8));
   // An encoder model cannot generate: a clear error and a non-zero exit.
   Run bad = run_hub("run " + fixture_dir("bert_ner").string() + " --task text-generation x");
   CHECK(bad.status != 0);
