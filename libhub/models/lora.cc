@@ -48,8 +48,11 @@ LoraAdapter LoraAdapter::open(const std::filesystem::path& folder) {
     a.alpha_ = c.value("lora_alpha", 8.0);
     a.rank_ = c.value("r", 8.0);
     a.rslora_ = c.value("use_rslora", false);
-    for (const auto& [k, v] : c.value("rank_pattern", Json::object()).items()) a.rank_pattern_[k] = v.get<double>();
-    for (const auto& [k, v] : c.value("alpha_pattern", Json::object()).items()) a.alpha_pattern_[k] = v.get<double>();
+    // Named locals: iterating items() of a temporary would outlive the temporary.
+    const Json rank_pattern = c.value("rank_pattern", Json::object());
+    const Json alpha_pattern = c.value("alpha_pattern", Json::object());
+    for (const auto& [k, v] : rank_pattern.items()) a.rank_pattern_[k] = v.get<double>();
+    for (const auto& [k, v] : alpha_pattern.items()) a.alpha_pattern_[k] = v.get<double>();
   } catch (const Json::exception& e) {
     throw Error(Errc::invalid_input, where + "a LoRA field has the wrong type (" + e.what() + ")");
   }
