@@ -39,11 +39,13 @@ list(APPEND HUB_SOURCES
      tokenizer/pre_tokenizers/sequence.cc
      tokenizer/pre_tokenizers/simple.cc
      tokenizer/pre_tokenizers/split.cc
+     tokenizer/pre_tokenizers/unicode_scripts.cc
      tokenizer/pre_tokenizers/whitespace.cc
      tokenizer/processors/bert_roberta.cc
      tokenizer/processors/registry.cc
      tokenizer/processors/template.cc
      tokenizer/tokenizer.cc
      tokenizer/unicode.cc
+     tokenizer/unicode_scripts_table.cc
      tokenizer/unicode_tables.cc
 )

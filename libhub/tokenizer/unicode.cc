@@ -146,6 +146,16 @@ std::uint8_t category(char32_t c) noexcept {
   return kCategoryRuns[lo].category;
 }
 
+std::uint8_t pre_tokenizer_script(char32_t c) noexcept {
+  std::size_t lo = 0, hi = kScriptRunCount;
+  while (hi - lo > 1) {
+    std::size_t mid = (lo + hi) / 2;
+    if (kScriptRuns[mid].first <= c) lo = mid;
+    else hi = mid;
+  }
+  return kScriptRuns[lo].script;
+}
+
 bool is_word_char(char32_t c) noexcept {
   if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   return kWordCharSet.contains(c);

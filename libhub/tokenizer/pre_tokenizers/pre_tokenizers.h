@@ -19,6 +19,7 @@ std::unique_ptr<PreTokenizer> make_punctuation(const JsonView& j);
 std::unique_ptr<PreTokenizer> make_digits(const JsonView& j);
 std::unique_ptr<PreTokenizer> make_char_delimiter_split(const JsonView& j);
 std::unique_ptr<PreTokenizer> make_fixed_length(const JsonView& j);
+std::unique_ptr<PreTokenizer> make_unicode_scripts(const JsonView& j);
 std::unique_ptr<PreTokenizer> make_sequence(const JsonView& j);
 
 // BERT's punctuation: ASCII punctuation or Unicode P*.

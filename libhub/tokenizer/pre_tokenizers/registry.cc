@@ -20,6 +20,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const JsonView& j) {
       {"Digits", make_digits},
       {"CharDelimiterSplit", make_char_delimiter_split},
       {"FixedLength", make_fixed_length},
+      {"UnicodeScripts", make_unicode_scripts},
       {"Sequence", make_sequence},
   };
   if (j.is_null()) return nullptr;
@@ -27,7 +28,6 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const JsonView& j) {
   std::string type = j.str("type");
   for (const auto& [name, factory] : kRegistry)
     if (name == type) return factory(j);
-  if (type == "UnicodeScripts") j.at("type").unsupported("pre-tokenizer `UnicodeScripts` is not supported yet");
   j.at("type").fail("unknown pre-tokenizer type `" + type + "`");
 }
 

@@ -78,6 +78,19 @@ TEST_CASE("pre-tokenizers", "[tokenizer]") {
   CHECK(pre_tokenize({{"type", "BertPreTokenizer"}}, "a+b, c") == V{"a", "+", "b", ",", "c"});
   CHECK(pre_tokenize({{"type", "Punctuation"}, {"behavior", "Contiguous"}}, "a..b") == V{"a", "..", "b"});
   CHECK(pre_tokenize({{"type", "FixedLength"}, {"length", 2}}, "abcde") == V{"ab", "cd", "e"});
+  // UnicodeScripts (expected pieces from tokenizers@0.23.2): kana join Han, leading spaces and
+  // all-space pieces are dropped, a space stays with the piece before it.
+  const json us = {{"type", "UnicodeScripts"}};
+  CHECK(pre_tokenize(us, " ab") == V{"ab"});
+  CHECK(pre_tokenize(us, "   ").empty());
+  CHECK(pre_tokenize(us, "Hello world123!") == V{"Hello world", "123!"});
+  CHECK(pre_tokenize(us, "abc\xF0\x9F\x98\x80" "def") == V{"abc", "\xF0\x9F\x98\x80", "def"});  // abc😀def
+  // 日本語テキストとEnglish 混合 text 2024年
+  CHECK(pre_tokenize(us, "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x86\xE3\x82\xAD\xE3\x82\xB9\xE3\x83\x88"
+                         "\xE3\x81\xA8" "English \xE6\xB7\xB7\xE5\x90\x88 text 2024\xE5\xB9\xB4") ==
+        V{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x86\xE3\x82\xAD\xE3\x82\xB9\xE3\x83\x88\xE3\x81\xA8",
+          "English ", "\xE6\xB7\xB7\xE5\x90\x88 ", "text ", "2024", "\xE5\xB9\xB4"});
+  CHECK(pre_tokenize(us, "a\xCC\x81" "b") == V{"a", "\xCC\x81", "b"});  // Inherited is its own script
   // Legacy add_prefix_space false without prepend_scheme never fails to load, as in tokenizers.
   json bad = {{"type", "Metaspace"}, {"replacement", "_"}, {"add_prefix_space", false}};
   CHECK_THROWS_AS(make_pre_tokenizer(JsonView(bad, "pre_tokenizer")), hub::Error);

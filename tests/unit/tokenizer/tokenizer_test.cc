@@ -91,11 +91,6 @@ TEST_CASE("load errors name the field and the reason", "[tokenizer]") {
   CHECK(msg.find("model") != std::string::npos);
 
   j = word_level();
-  j["pre_tokenizer"] = {{"type", "UnicodeScripts"}};
-  CHECK(load_error(j, &msg) == hub::Errc::unsupported);
-  CHECK(msg.find("`UnicodeScripts`") != std::string::npos);
-
-  j = word_level();
   j["normalizer"] = {{"type", "Sequence"}, {"normalizers", {{{"type", "Lowercase"}}, {{"type", "Bogus"}}}}};
   CHECK(load_error(j, &msg) == hub::Errc::invalid_input);
   CHECK(msg.find("normalizer.normalizers[1].type") != std::string::npos);
