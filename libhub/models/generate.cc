@@ -151,6 +151,30 @@ std::int32_t choose_token(std::span<float> logits, std::span<const std::int32_t>
   return static_cast<std::int32_t>(pick(rng));
 }
 
+RowsState::RowsState(std::vector<std::vector<std::int32_t>> history, const GenerationOptions& resolved,
+                     std::mt19937_64& rng, std::int32_t pad)
+    : generated(history.size()), history_(std::move(history)), done_(history_.size(), false), options_(resolved),
+      rng_(rng), pad_(pad) {}
+
+RowsState::Outcome RowsState::advance(std::span<float> logits, std::size_t vocab, std::vector<std::int32_t>& next,
+                                      const std::function<bool(std::size_t, std::int32_t)>& on_token) {
+  bool all_done = true;
+  for (std::size_t b = 0; b < history_.size(); ++b) {
+    if (done_[b]) {
+      next[b] = pad_;
+      continue;
+    }
+    next[b] = choose_token(logits.subspan(b * vocab, vocab), history_[b], options_, rng_);
+    history_[b].push_back(next[b]);
+    generated[b].push_back(next[b]);
+    if (on_token && !on_token(b, next[b])) return Outcome::stopped;
+    const auto& eos = options_.eos_token_ids;
+    if (std::find(eos.begin(), eos.end(), next[b]) != eos.end()) done_[b] = true;
+    all_done = all_done && done_[b];
+  }
+  return all_done ? Outcome::all_done : Outcome::more;
+}
+
 }  // namespace hub::models
 
 namespace hub {
@@ -177,17 +201,17 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
   std::mt19937_64 rng(r.seed ? *r.seed : std::random_device{}());
   std::lock_guard lock(mutex);
   auto cache = decoder->make_cache(batch, seq + max_new);
-  std::vector<std::vector<std::int32_t>> history(batch), generated(batch);
+  std::vector<std::vector<std::int32_t>> history(batch);
   for (std::size_t b = 0; b < batch; ++b) {
     history[b].assign(prompts.input_ids.begin() + static_cast<std::ptrdiff_t>(b * seq),
                       prompts.input_ids.begin() + static_cast<std::ptrdiff_t>((b + 1) * seq));
   }
-  std::vector<bool> done(batch, false);
   const std::size_t vocab = decoder->vocab_size();
   std::vector<float> logits(batch * vocab);
   auto hidden = decoder->step(*backend, decoder_workspace, cache, prompts.input_ids, prompts.attention_mask, seq);
   std::size_t step_tokens = seq;
   const std::int32_t pad = static_cast<std::int32_t>(r.pad_token_id.value_or(r.eos_token_ids.empty() ? 0 : r.eos_token_ids.front()));
+  models::RowsState rows(std::move(history), r, rng, pad);
   std::vector<std::int32_t> next(batch), ones(batch, 1);
   for (std::size_t t = 0; t < max_new; ++t) {
     // The last position of every row predicts its next token.
@@ -197,24 +221,13 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
     }
     decoder->logits(*backend, engine::ConstMatrixView(last.data(), batch, hidden.cols, hidden.cols),
                     engine::dense(logits.data(), batch, vocab));
-    bool all_done = true;
-    for (std::size_t b = 0; b < batch; ++b) {
-      if (done[b]) {
-        next[b] = pad;
-        continue;
-      }
-      next[b] = models::choose_token(std::span<float>(logits.data() + b * vocab, vocab), history[b], r, rng);
-      history[b].push_back(next[b]);
-      generated[b].push_back(next[b]);
-      if (on_token && !on_token(b, next[b])) return generated;
-      if (std::find(r.eos_token_ids.begin(), r.eos_token_ids.end(), next[b]) != r.eos_token_ids.end()) done[b] = true;
-      all_done = all_done && done[b];
-    }
-    if (all_done || t + 1 == max_new) break;
+    const auto outcome = rows.advance(logits, vocab, next, on_token);
+    if (outcome == models::RowsState::Outcome::stopped) return rows.generated;
+    if (outcome == models::RowsState::Outcome::all_done || t + 1 == max_new) break;
     hidden = decoder->step(*backend, decoder_workspace, cache, next, ones, 1);
     step_tokens = 1;
   }
-  return generated;
+  return rows.generated;
 }
 
 }  // namespace hub
@@ -234,29 +247,16 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate_seq2seq(
   auto state = t5->start(*backend, decoder_workspace, enc, inputs.attention_mask, batch, max_new + 1);
   const std::size_t vocab = t5->vocab_size();
   std::vector<float> logits(batch * vocab);
-  std::vector<std::vector<std::int32_t>> history(batch, std::vector<std::int32_t>{t5->decoder_start()}), generated(batch);
   std::vector<std::int32_t> next(batch, t5->decoder_start());
-  std::vector<bool> done(batch, false);
-  const std::int32_t pad = static_cast<std::int32_t>(r.pad_token_id.value_or(0));
+  models::RowsState rows(std::vector<std::vector<std::int32_t>>(batch, {t5->decoder_start()}), r, rng,
+                         static_cast<std::int32_t>(r.pad_token_id.value_or(0)));
   for (std::size_t t = 0; t < max_new; ++t) {
     auto hidden = t5->decode(*backend, decoder_workspace, state, next);
     t5->logits(*backend, hidden, engine::dense(logits.data(), batch, vocab));
-    bool all_done = true;
-    for (std::size_t b = 0; b < batch; ++b) {
-      if (done[b]) {
-        next[b] = pad;
-        continue;
-      }
-      next[b] = models::choose_token(std::span<float>(logits.data() + b * vocab, vocab), history[b], r, rng);
-      history[b].push_back(next[b]);
-      generated[b].push_back(next[b]);
-      if (on_token && !on_token(b, next[b])) return generated;
-      if (std::find(r.eos_token_ids.begin(), r.eos_token_ids.end(), next[b]) != r.eos_token_ids.end()) done[b] = true;
-      all_done = all_done && done[b];
-    }
-    if (all_done) break;
+    const auto outcome = rows.advance(logits, vocab, next, on_token);
+    if (outcome != models::RowsState::Outcome::more) break;
   }
-  return generated;
+  return rows.generated;
 }
 
 }  // namespace hub
