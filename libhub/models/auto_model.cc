@@ -12,7 +12,8 @@ namespace {
 std::unique_ptr<engine::Backend> make_backend(const ModelOptions& options) {
   if (options.device == "cpu") return engine::make_cpu_backend(options.threads);
   if (options.device == "cuda" || options.device.starts_with("cuda:")) {
-    throw Error(Errc::unsupported, "device '" + options.device + "': the CUDA backend is not built yet (use --device cpu)");
+    throw Error(Errc::unsupported,
+                "device '" + options.device + "': the CUDA backend is not built yet (use --device cpu)");
   }
   throw Error(Errc::invalid_input, "device '" + options.device + "': expected cpu or cuda");
 }
@@ -33,11 +34,12 @@ std::string_view to_string(ModelHead head) noexcept {
 
 std::span<const float> FloatTensor::row(std::size_t outer) const {
   const std::size_t n = shape.empty() ? 0 : shape.back();
-  if (n == 0 || (outer + 1) * n > values.size()) throw Error(Errc::invalid_input, "FloatTensor::row: index out of range");
+  if (n == 0 || (outer + 1) * n > values.size())
+    throw Error(Errc::invalid_input, "FloatTensor::row: index out of range");
   return {values.data() + outer * n, n};
 }
 
-ModelInput ModelInput::from_encodings(std::span<const Encoding> encodings, std::uint32_t pad_id) {
+ModelInput ModelInput::from_encodings(std::span<const Encoding> encodings, std::uint32_t pad_id, Padding side) {
   ModelInput in;
   in.batch = encodings.size();
   for (const auto& e : encodings) in.seq_len = std::max(in.seq_len, e.size());
@@ -47,8 +49,9 @@ ModelInput ModelInput::from_encodings(std::span<const Encoding> encodings, std::
   in.token_type_ids.assign(n, 0);
   for (std::size_t b = 0; b < in.batch; ++b) {
     const auto& e = encodings[b];
+    const std::size_t shift = side == Padding::left ? in.seq_len - e.size() : 0;
     for (std::size_t s = 0; s < e.size(); ++s) {
-      const std::size_t i = b * in.seq_len + s;
+      const std::size_t i = b * in.seq_len + shift + s;
       in.input_ids[i] = static_cast<std::int32_t>(e.ids[s]);
       in.attention_mask[i] = e.attention_mask.empty() ? 1 : static_cast<std::int32_t>(e.attention_mask[s]);
       in.token_type_ids[i] = e.type_ids.empty() ? 0 : static_cast<std::int32_t>(e.type_ids[s]);
@@ -99,7 +102,8 @@ engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
 ModelOutput Model::Impl::forward(const ModelInput& input) const {
   std::lock_guard lock(mutex);
   if (t5) {
-    // The encoder over the input, then one decoder step from decoder_start_token_id.
+    // The encoder over the input, then one decoder step from
+    // decoder_start_token_id.
     auto encoded = t5->encode(*backend, decoder_workspace, input);
     ModelOutput out;
     out.hidden.shape = {input.batch, input.seq_len, encoded.cols};
@@ -116,7 +120,8 @@ ModelOutput Model::Impl::forward(const ModelInput& input) const {
   if (decoder) {
     if (input.batch == 0 || input.seq_len == 0) throw Error(Errc::invalid_input, "model input: empty batch");
     auto cache = decoder->make_cache(input.batch, input.seq_len);
-    auto hidden = decoder->step(*backend, decoder_workspace, cache, input.input_ids, input.attention_mask, input.seq_len);
+    auto hidden =
+        decoder->step(*backend, decoder_workspace, cache, input.input_ids, input.attention_mask, input.seq_len);
     ModelOutput out;
     out.hidden.shape = {input.batch, input.seq_len, hidden.cols};
     out.hidden.values.assign(hidden.data, hidden.data + hidden.rows * hidden.cols);
@@ -158,9 +163,11 @@ Model AutoModel::from_pretrained(std::string_view name_or_path, const ModelOptio
   auto resolved = resolve_pretrained(name_or_path, options.pretrained);
   if (resolved.file) {
     formats::refuse_pickle(*resolved.file);
-    throw Error(Errc::invalid_input, std::string(name_or_path) + ": AutoModel needs a model folder or repo id, not a file");
+    throw Error(Errc::invalid_input,
+                std::string(name_or_path) + ": AutoModel needs a model folder or repo id, not a file");
   }
-  // Weights first: a pickle-only repo is refused with the explanation, whatever its config says.
+  // Weights first: a pickle-only repo is refused with the explanation, whatever
+  // its config says.
   formats::find_safetensors_weights(resolved.folder);
   if (!std::filesystem::exists(resolved.folder / "config.json")) {
     throw Error(Errc::entry_not_found, std::string(name_or_path) + ": no config.json");

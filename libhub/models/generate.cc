@@ -67,7 +67,8 @@ GenerationOptions read_generation_defaults(const std::filesystem::path& folder, 
       d.eos_token_ids.push_back(it->get<std::int64_t>());
     } else if (it->is_array()) {
       for (const auto& v : *it) {
-        if (!v.is_number_integer()) throw Error(Errc::invalid_input, file + ": field 'eos_token_id' must hold integers");
+        if (!v.is_number_integer())
+          throw Error(Errc::invalid_input, file + ": field 'eos_token_id' must hold integers");
         d.eos_token_ids.push_back(v.get<std::int64_t>());
       }
     } else {
@@ -85,11 +86,14 @@ GenerationOptions resolve_generation(const GenerationOptions& o, const Generatio
   r.top_k = o.top_k ? o.top_k : d.top_k ? d.top_k : 50;
   r.top_p = o.top_p ? o.top_p : d.top_p ? d.top_p : 1.0f;
   r.min_p = o.min_p ? o.min_p : d.min_p;
-  r.repetition_penalty = o.repetition_penalty ? o.repetition_penalty : d.repetition_penalty ? d.repetition_penalty : 1.0f;
+  r.repetition_penalty = o.repetition_penalty   ? o.repetition_penalty
+                         : d.repetition_penalty ? d.repetition_penalty
+                                                : 1.0f;
   r.seed = o.seed;
   r.eos_token_ids = o.eos_token_ids.empty() ? d.eos_token_ids : o.eos_token_ids;
   r.pad_token_id = o.pad_token_id ? o.pad_token_id : d.pad_token_id;
-  if (*r.temperature <= 0 && *r.do_sample) throw Error(Errc::invalid_input, "temperature must be positive when sampling");
+  if (*r.temperature <= 0 && *r.do_sample)
+    throw Error(Errc::invalid_input, "temperature must be positive when sampling");
   if (*r.top_p <= 0 || *r.top_p > 1) throw Error(Errc::invalid_input, "top_p must be in (0, 1]");
   if (*r.repetition_penalty <= 0) throw Error(Errc::invalid_input, "repetition_penalty must be positive");
   return r;
@@ -124,8 +128,8 @@ std::int32_t choose_token(std::span<float> logits, std::span<const std::int32_t>
     }
   }
   if (*r.top_p < 1.0f) {
-    // Drop the smallest tokens whose cumulative probability stays within 1 - top_p (the largest
-    // token always stays).
+    // Drop the smallest tokens whose cumulative probability stays within 1 -
+    // top_p (the largest token always stays).
     std::vector<std::size_t> order(v);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return logits[a] < logits[b]; });
@@ -153,8 +157,12 @@ std::int32_t choose_token(std::span<float> logits, std::span<const std::int32_t>
 
 RowsState::RowsState(std::vector<std::vector<std::int32_t>> history, const GenerationOptions& resolved,
                      std::mt19937_64& rng, std::int32_t pad)
-    : generated(history.size()), history_(std::move(history)), done_(history_.size(), false), options_(resolved),
-      rng_(rng), pad_(pad) {}
+    : generated(history.size()),
+      history_(std::move(history)),
+      done_(history_.size(), false),
+      options_(resolved),
+      rng_(rng),
+      pad_(pad) {}
 
 RowsState::Outcome RowsState::advance(std::span<float> logits, std::size_t vocab, std::vector<std::int32_t>& next,
                                       const std::function<bool(std::size_t, std::int32_t)>& on_token) {
@@ -167,9 +175,11 @@ RowsState::Outcome RowsState::advance(std::span<float> logits, std::size_t vocab
     next[b] = choose_token(logits.subspan(b * vocab, vocab), history_[b], options_, rng_);
     history_[b].push_back(next[b]);
     generated[b].push_back(next[b]);
-    if (on_token && !on_token(b, next[b])) return Outcome::stopped;
     const auto& eos = options_.eos_token_ids;
     if (std::find(eos.begin(), eos.end(), next[b]) != eos.end()) done_[b] = true;
+    // The caller ends a row (a stop string, a cancelled stream) as an eos
+    // would.
+    if (on_token && !on_token(b, next[b])) done_[b] = true;
     all_done = all_done && done_[b];
   }
   return all_done ? Outcome::all_done : Outcome::more;
@@ -190,12 +200,14 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
   const std::size_t batch = prompts.batch, seq = prompts.seq_len, max_new = *r.max_new_tokens;
   if (batch == 0 || seq == 0) throw Error(Errc::invalid_input, "generate: empty prompt batch");
   if (prompts.input_ids.size() != batch * seq || prompts.attention_mask.size() != batch * seq) {
-    throw Error(Errc::invalid_input, "generate: input_ids and attention_mask must hold batch x seq_len values");
+    throw Error(Errc::invalid_input,
+                "generate: input_ids and attention_mask "
+                "must hold batch x seq_len values");
   }
   for (std::size_t b = 0; b < batch; ++b) {
     if (prompts.attention_mask[b * seq + seq - 1] == 0) {
-      throw Error(Errc::invalid_input, "generate: prompts must be left-padded (row " + std::to_string(b) +
-                                           " ends with padding)");
+      throw Error(Errc::invalid_input,
+                  "generate: prompts must be left-padded (row " + std::to_string(b) + " ends with padding)");
     }
   }
   std::mt19937_64 rng(r.seed ? *r.seed : std::random_device{}());
@@ -210,7 +222,8 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
   std::vector<float> logits(batch * vocab);
   auto hidden = decoder->step(*backend, decoder_workspace, cache, prompts.input_ids, prompts.attention_mask, seq);
   std::size_t step_tokens = seq;
-  const std::int32_t pad = static_cast<std::int32_t>(r.pad_token_id.value_or(r.eos_token_ids.empty() ? 0 : r.eos_token_ids.front()));
+  const std::int32_t pad =
+      static_cast<std::int32_t>(r.pad_token_id.value_or(r.eos_token_ids.empty() ? 0 : r.eos_token_ids.front()));
   models::RowsState rows(std::move(history), r, rng, pad);
   std::vector<std::int32_t> next(batch), ones(batch, 1);
   for (std::size_t t = 0; t < max_new; ++t) {
@@ -222,7 +235,6 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
     decoder->logits(*backend, engine::ConstMatrixView(last.data(), batch, hidden.cols, hidden.cols),
                     engine::dense(logits.data(), batch, vocab));
     const auto outcome = rows.advance(logits, vocab, next, on_token);
-    if (outcome == models::RowsState::Outcome::stopped) return rows.generated;
     if (outcome == models::RowsState::Outcome::all_done || t + 1 == max_new) break;
     hidden = decoder->step(*backend, decoder_workspace, cache, next, ones, 1);
     step_tokens = 1;

@@ -1,4 +1,5 @@
-// Task, aggregation strategy and classification function names (hub/pipeline.h).
+// Task, aggregation strategy and classification function names
+// (hub/pipeline.h).
 #include <string>
 
 #include "core/strings.h"
@@ -14,6 +15,8 @@ std::string_view to_string(Task task) noexcept {
     case Task::fill_mask: return "fill-mask";
     case Task::feature_extraction: return "feature-extraction";
     case Task::sentence_embeddings: return "embeddings";
+    case Task::text_generation: return "text-generation";
+    case Task::text2text_generation: return "text2text-generation";
   }
   return "text-classification";
 }
@@ -24,9 +27,14 @@ Task parse_task(std::string_view name) {
   if (name == "fill-mask") return Task::fill_mask;
   if (name == "feature-extraction") return Task::feature_extraction;
   if (name == "sentence-similarity" || name == "embeddings") return Task::sentence_embeddings;
+  if (name == "text-generation") return Task::text_generation;
+  if (name == "text2text-generation") return Task::text2text_generation;
   throw Error(Errc::invalid_input, "unknown task \"" + std::string(name) +
-                                       "\": expected text-classification (sentiment-analysis), token-classification "
-                                       "(ner), fill-mask, feature-extraction, sentence-similarity or embeddings");
+                                       "\": expected text-classification (sentiment-analysis), "
+                                       "token-classification "
+                                       "(ner), fill-mask, feature-extraction, sentence-similarity, "
+                                       "embeddings, text-generation or "
+                                       "text2text-generation");
 }
 
 std::string_view to_string(AggregationStrategy strategy) noexcept {

@@ -1,4 +1,5 @@
-// hub::pipeline: AutoTokenizer + AutoModel (or SentenceTransformer) + the task's post-processing.
+// hub::pipeline: AutoTokenizer + AutoModel (or SentenceTransformer) + the
+// task's post-processing.
 #include "hub/pipeline.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "core/fs.h"
 #include "hub/error.h"
 #include "pipelines/postprocess.h"
+#include "pipelines/text_generation.h"
 #include "pipelines/token_words.h"
 
 namespace hub {
@@ -20,11 +22,14 @@ ModelHead head_for(Task task) {
     case Task::text_classification: return ModelHead::sequence_classification;
     case Task::token_classification: return ModelHead::token_classification;
     case Task::fill_mask: return ModelHead::masked_lm;
+    case Task::text_generation: return ModelHead::causal_lm;
+    case Task::text2text_generation: return ModelHead::seq2seq_lm;
     default: return ModelHead::base;
   }
 }
 
-// Refuses options that the task does not take (transformers raises on unknown kwargs).
+// Refuses options that the task does not take (transformers raises on unknown
+// kwargs).
 void check_options(Task task, const PipelineOptions& o) {
   auto refuse = [&](const char* option) {
     throw Error(Errc::invalid_input,
@@ -38,7 +43,19 @@ void check_options(Task task, const PipelineOptions& o) {
   if (o.aggregation_strategy && task != Task::token_classification) refuse("aggregation_strategy");
   if (o.function_to_apply && task != Task::text_classification) refuse("function_to_apply");
   if (o.batch_size == 0) throw Error(Errc::invalid_input, "batch_size must be at least 1");
+  const bool generates = task == Task::text_generation || task == Task::text2text_generation;
+  if (!generates) {
+    const GenerationOptions& g = o.generation;
+    if (g.max_new_tokens || g.do_sample || g.temperature || g.top_k || g.top_p || g.min_p || g.repetition_penalty ||
+        g.seed || !g.eos_token_ids.empty() || g.pad_token_id)
+      refuse("generation");
+    if (!o.stop_strings.empty()) refuse("stop_strings");
+    if (o.on_text) refuse("on_text");
+  }
+  if (!o.return_full_text && task != Task::text_generation) refuse("return_full_text");
 }
+
+bool generates(Task task) { return task == Task::text_generation || task == Task::text2text_generation; }
 
 }  // namespace
 
@@ -100,7 +117,9 @@ void Pipeline::Impl::run_batch(const std::vector<std::string>& texts, std::size_
         break;
       }
       case Task::feature_extraction: r.features = pipelines::sequence_features(mo.hidden, b, length); break;
-      case Task::sentence_embeddings: break;
+      case Task::sentence_embeddings:
+      case Task::text_generation:
+      case Task::text2text_generation: break;
     }
     out.push_back(std::move(r));
   }
@@ -120,8 +139,14 @@ PipelineResult Pipeline::Impl::run(const std::vector<std::string>& texts, bool b
     }
     return result;
   }
-  for (std::size_t first = 0; first < texts.size(); first += options.batch_size)
-    run_batch(texts, first, std::min(options.batch_size, texts.size() - first), result.texts);
+  for (std::size_t first = 0; first < texts.size(); first += options.batch_size) {
+    const std::size_t count = std::min(options.batch_size, texts.size() - first);
+    if (generates(task))
+      pipelines::generate_texts(*model, *tokenizer, std::span(texts).subspan(first, count), first, options, pad_id,
+                                result.texts);
+    else
+      run_batch(texts, first, count, result.texts);
+  }
   return result;
 }
 
@@ -160,6 +185,17 @@ Pipeline pipeline(std::string_view task_name, std::string_view model_name, const
   impl->tokenizer = AutoTokenizer::from_pretrained(folder, options.model.pretrained);
   const ModelConfig& config = impl->model->config();
   const Tokenizer& tok = *impl->tokenizer;
+  if (generates(impl->task)) {
+    // Padding ids are masked out; any id of the vocabulary will do, the repo's
+    // own first.
+    const GenerationOptions& g = impl->model->generation_defaults();
+    std::optional<std::uint32_t> pad = tok.pad_token_id();
+    if (!pad && g.pad_token_id) pad = static_cast<std::uint32_t>(*g.pad_token_id);
+    if (!pad && !g.eos_token_ids.empty()) pad = static_cast<std::uint32_t>(g.eos_token_ids.front());
+    impl->pad_id = pad.value_or(0);
+    impl->max_length = config.max_position_embeddings;
+    return Pipeline(std::move(impl));
+  }
 
   // Truncate at what both the tokenizer and the position embeddings allow.
   std::size_t max_len = config.max_position_embeddings;

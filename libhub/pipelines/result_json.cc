@@ -1,4 +1,5 @@
-// PipelineResult::to_json: the value transformers' pipeline returns, as json.dumps writes it.
+// PipelineResult::to_json: the value transformers' pipeline returns, as
+// json.dumps writes it.
 #include "hub/error.h"
 #include "hub/pipeline.h"
 #include "pipelines/python_json.h"
@@ -75,6 +76,8 @@ Json text_json(const PipelineResult& r, const TextResult& t) {
       return outer;
     }
     case Task::sentence_embeddings: return floats_json(t.embedding.data(), t.embedding.size());
+    case Task::text_generation:
+    case Task::text2text_generation: return Json::array({Json{{"generated_text", t.generated_text}}});
   }
   return Json();
 }
@@ -97,9 +100,13 @@ std::string PipelineResult::to_json() const {
   }
   Json a = Json::array();
   for (const auto& t : texts) {
-    // text-classification without top_k: one {label, score} per text, not a list.
-    if (task == Task::text_classification && !top_k_given && t.labels.size() == 1)
-      a.push_back(label_json(t.labels[0]));
+    // text-classification without top_k: one {label, score} per text, not a
+    // list.
+    if (task == Task::text_classification && !top_k_given && t.labels.size() == 1) a.push_back(label_json(t.labels[0]));
+    // text2text-generation given a list returns one {generated_text} per text,
+    // not a list.
+    else if (task == Task::text2text_generation)
+      a.push_back(Json{{"generated_text", t.generated_text}});
     else
       a.push_back(text_json(*this, t));
   }

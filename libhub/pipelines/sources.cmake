@@ -8,6 +8,7 @@ list(APPEND HUB_SOURCES
      pipelines/python_json.cc
      pipelines/result_json.cc
      pipelines/text_classification.cc
+     pipelines/text_generation.cc
      pipelines/token_classification.cc
      pipelines/token_words.cc
 )

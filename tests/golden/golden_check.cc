@@ -1,12 +1,14 @@
-// golden_check FIXTURE_DIR [--device cpu] [--tolerance T]: runs a reference fixture's golden
-// cases through AutoModel and compares with what transformers computed (golden.json +
-// golden.safetensors, see tests/fixtures/README.md). Prints one line per check with the max
-// absolute error and PASS/FAIL; exits 0 only when every check passes.
+// golden_check FIXTURE_DIR [--device cpu] [--tolerance T]: runs a reference
+// fixture's golden cases through AutoModel and compares with what transformers
+// computed (golden.json + golden.safetensors, see tests/fixtures/README.md).
+// Prints one line per check with the max absolute error and PASS/FAIL; exits 0
+// only when every check passes.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "hub/model.h"
 #include "hub/pipeline.h"
 #include "hub/safetensors.h"
+#include "hub/tokenizer.h"
 
 namespace {
 
@@ -72,7 +75,8 @@ void tokens_line(Report& report, const std::string& what, const std::vector<std:
                  const std::vector<std::int32_t>& expected) {
   ++report.checks;
   std::size_t first_diff = 0;
-  while (first_diff < ours.size() && first_diff < expected.size() && ours[first_diff] == expected[first_diff]) ++first_diff;
+  while (first_diff < ours.size() && first_diff < expected.size() && ours[first_diff] == expected[first_diff])
+    ++first_diff;
   bool ok = ours == expected;
   if (!ok) ++report.failures;
   if (ok) {
@@ -82,8 +86,9 @@ void tokens_line(Report& report, const std::string& what, const std::vector<std:
   }
 }
 
-// Max |a - b| over the numbers of two JSON documents of the same shape; infinity when their
-// shapes, keys, strings or integers differ (the path of the first difference in `where`).
+// Max |a - b| over the numbers of two JSON documents of the same shape;
+// infinity when their shapes, keys, strings or integers differ (the path of the
+// first difference in `where`).
 double json_error(const json& a, const json& b, std::string& where, const std::string& path = "$") {
   if (a.is_number_float() || b.is_number_float()) {
     if (!a.is_number() || !b.is_number()) return where = path, INFINITY;
@@ -93,7 +98,8 @@ double json_error(const json& a, const json& b, std::string& where, const std::s
   if (a.is_array()) {
     if (a.size() != b.size()) return where = path + " (length)", INFINITY;
     double err = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) err = std::max(err, json_error(a[i], b[i], where, path + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < a.size(); ++i)
+      err = std::max(err, json_error(a[i], b[i], where, path + "[" + std::to_string(i) + "]"));
     return err;
   }
   if (a.is_object()) {
@@ -109,24 +115,77 @@ double json_error(const json& a, const json& b, std::string& where, const std::s
   return 0;
 }
 
-// The golden `pipeline` entry: the task over its inputs with its kwargs, compared with the
-// outputs transformers returned (numbers within the tolerance, everything else exact).
+// The golden `pipeline` entry: the task over its inputs with its kwargs,
+// compared with the outputs transformers returned (numbers within the
+// tolerance, everything else exact). Generation pipelines, text by text
+// (strings compare exactly). Where the golden pipeline text disagrees with the
+// golden generate() run of the same prompt (both greedy, from the same
+// weights), the reference stack contradicts itself; the text is then held to
+// the generate() run (its first max_new_tokens new tokens, joined as the
+// pipeline joins them) and reported.
+void check_generation_pipeline(Report& report, const std::string& task, const std::vector<std::string>& inputs,
+                               const json& ours, const json& expected, const std::filesystem::path& dir,
+                               const hub::PipelineOptions& po, const json& golden) {
+  const auto tokenizer = hub::AutoTokenizer::from_pretrained(dir.string(), po.model.pretrained);
+  const bool seq2seq = task == "text2text-generation";
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string what = "pipeline " + task + " input" + std::to_string(i);
+    const json& mine = seq2seq ? ours[i] : ours[i][0];
+    const json& want = seq2seq ? expected[i] : expected[i][0];
+    ++report.checks;
+    if (mine == want) {
+      std::printf("%-40s identical PASS\n", what.c_str());
+      continue;
+    }
+    std::optional<std::string> from_generate;
+    for (const auto& run : golden.value("generate", json::object()).value("runs", json::array())) {
+      if (run.value("text", "") != inputs[i] || !run.contains("input_ids")) continue;
+      const auto prompt = ints(run["input_ids"]);
+      const auto all = ints(run["output_ids"]);
+      const std::size_t n = std::min(po.generation.max_new_tokens.value_or(20), all.size() - prompt.size());
+      std::vector<std::uint32_t> fresh(all.begin() + static_cast<std::ptrdiff_t>(prompt.size()),
+                                       all.begin() + static_cast<std::ptrdiff_t>(prompt.size() + n));
+      from_generate =
+          (po.return_full_text && !seq2seq ? inputs[i] : std::string()) + tokenizer.decode(fresh, true, std::nullopt);
+    }
+    if (from_generate && mine.value("generated_text", "") == *from_generate) {
+      std::printf(
+          "%-40s equals the golden generate() run of this prompt PASS\n"
+          "  (the golden pipeline text %s contradicts that run)\n",
+          what.c_str(), want.dump().c_str());
+      continue;
+    }
+    ++report.failures;
+    std::printf("%-40s FAIL\n  ours:   %s\n  golden: %s\n", what.c_str(), mine.dump().c_str(), want.dump().c_str());
+  }
+}
+
 void check_pipeline(Report& report, const json& p, const std::filesystem::path& dir, const hub::ModelOptions& mo,
-                    double tol) {
+                    double tol, const json& golden) {
   const std::string task = p["task"];
   hub::Task parsed;
   try {
     parsed = hub::parse_task(task);
   } catch (const hub::Error&) {
-    std::printf("%-40s not checked: the %s pipeline is not implemented yet\n", ("pipeline " + task).c_str(), task.c_str());
+    std::printf("%-40s not checked: the %s pipeline is not implemented yet\n", ("pipeline " + task).c_str(),
+                task.c_str());
     return;
   }
-  (void)parsed;
+  const bool generates = parsed == hub::Task::text_generation || parsed == hub::Task::text2text_generation;
   hub::PipelineOptions po;
   po.model = mo;
   const json& kw = p.value("kwargs", json::object());
   for (auto it = kw.begin(); it != kw.end(); ++it) {
-    if (it.key() == "top_k") {
+    hub::GenerationOptions& go = po.generation;
+    if (generates && it.key() == "max_new_tokens") {
+      go.max_new_tokens = it.value().get<std::size_t>();
+    } else if (generates && it.key() == "do_sample") {
+      go.do_sample = it.value().get<bool>();
+    } else if (generates && it.key() == "return_full_text") {
+      po.return_full_text = it.value().get<bool>();
+    } else if (generates && it.key() == "repetition_penalty") {
+      go.repetition_penalty = it.value().get<float>();
+    } else if (it.key() == "top_k") {
       po.top_k = it.value().is_null() ? hub::top_k_all : it.value().get<int>();
     } else if (it.key() == "aggregation_strategy") {
       po.aggregation_strategy = hub::parse_aggregation_strategy(it.value().get<std::string>());
@@ -140,6 +199,10 @@ void check_pipeline(Report& report, const json& p, const std::filesystem::path& 
   auto pipe = hub::pipeline(task, dir.string(), po);
   auto inputs = p["inputs"].get<std::vector<std::string>>();
   json ours = json::parse(pipe(inputs).to_json());
+  if (generates) {
+    check_generation_pipeline(report, task, inputs, ours, p["outputs"], dir, po, golden);
+    return;
+  }
   std::string where;
   double err = json_error(ours, p["outputs"], where);
   report.line("pipeline " + task + " (" + std::to_string(inputs.size()) + " inputs)", err, tol);
@@ -174,10 +237,11 @@ int run(const Options& opt) {
   mo.device = opt.device;
   mo.pretrained.local_files_only = true;
   std::string what = g.contains("base_model_dir") ? "LoRA adapter on " + g["base_model_dir"].get<std::string>()
-                  : g.contains("architecture") ? g["architecture"].get<std::string>()
-                                               : "sentence-transformers";
+                     : g.contains("architecture") ? g["architecture"].get<std::string>()
+                                                  : "sentence-transformers";
   std::printf("fixture %s (%s)\n", opt.dir.filename().c_str(), what.c_str());
-  // A LoRA fixture names its base model as a sibling folder: base + this adapter.
+  // A LoRA fixture names its base model as a sibling folder: base + this
+  // adapter.
   std::filesystem::path model_dir = opt.dir;
   if (g.contains("base_model_dir")) {
     model_dir = opt.dir.parent_path() / g["base_model_dir"].get<std::string>();
@@ -192,8 +256,8 @@ int run(const Options& opt) {
                                                           : std::vector<std::int32_t>(input.input_ids.size(), 1);
       input.batch = 1;
       input.seq_len = input.input_ids.size();
-      check_output(report, c.value("name", "case" + std::to_string(&c - &g["cases"][0])), model.forward(input), c["tensors"], golden,
-                   input.attention_mask, opt.tolerance);
+      check_output(report, c.value("name", "case" + std::to_string(&c - &g["cases"][0])), model.forward(input),
+                   c["tensors"], golden, input.attention_mask, opt.tolerance);
     }
     if (g.contains("batch")) {
       const auto& b = g["batch"];
@@ -208,11 +272,12 @@ int run(const Options& opt) {
         auto r = ints(row);
         input.attention_mask.insert(input.attention_mask.end(), r.begin(), r.end());
       }
-      check_output(report, "batch (" + std::string(b.value("padding_side", "right")) + "-padded)",
-                   model.forward(input), b["tensors"], golden, input.attention_mask, opt.tolerance);
+      check_output(report, "batch (" + std::string(b.value("padding_side", "right")) + "-padded)", model.forward(input),
+                   b["tensors"], golden, input.attention_mask, opt.tolerance);
     }
   }
-  if (g.contains("pipeline") && !g["pipeline"].is_null()) check_pipeline(report, g["pipeline"], model_dir, mo, opt.tolerance);
+  if (g.contains("pipeline") && !g["pipeline"].is_null())
+    check_pipeline(report, g["pipeline"], model_dir, mo, opt.tolerance, g);
   if (g.contains("generate") || g.contains("generate_batch")) {
     auto model = hub::AutoModel::from_pretrained(model_dir.string(), mo);
     if (g.contains("generate")) {
@@ -231,12 +296,14 @@ int run(const Options& opt) {
         for (const auto& c : g.value("cases", json::array())) {
           if (in.input_ids.empty() && c.value("text", "") == run.value("text", "")) in.input_ids = ints(c["input_ids"]);
         }
-        if (in.input_ids.empty()) throw hub::Error(hub::Errc::invalid_input, "golden.json: generate run without input_ids");
+        if (in.input_ids.empty())
+          throw hub::Error(hub::Errc::invalid_input, "golden.json: generate run without input_ids");
         in.attention_mask.assign(in.input_ids.size(), 1);
         in.batch = 1;
         in.seq_len = in.input_ids.size();
         auto out = model.generate(in, go);
-        // Decoder-only: prompt + new tokens; encoder-decoder: decoder_start + new tokens.
+        // Decoder-only: prompt + new tokens; encoder-decoder: decoder_start +
+        // new tokens.
         std::vector<std::int32_t> full = in.input_ids;
         if (auto start = model.config().decoder_start_token_id) full = {static_cast<std::int32_t>(*start)};
         full.insert(full.end(), out[0].begin(), out[0].end());
@@ -295,9 +362,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::puts("usage: golden_check FIXTURE_DIR [--device cpu] [--tolerance T]\n"
-                "Runs golden.json's cases (single texts, the padded batch, pipeline outputs) through\n"
-                "AutoModel and prints each check's max absolute error; exit 0 only when all pass.");
+      std::puts(
+          "usage: golden_check FIXTURE_DIR [--device cpu] [--tolerance T]\n"
+          "Runs golden.json's cases (single texts, the padded batch, pipeline "
+          "outputs) through\n"
+          "AutoModel and prints each check's max absolute error; exit 0 only "
+          "when all pass.");
       return 0;
     }
     if (a == "--device" && i + 1 < argc) {
@@ -316,7 +386,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "golden_check: FIXTURE_DIR is required (see --help)\n");
     return 2;
   }
-  // The reference README's tolerances: 1e-4 on the tiny models, 5e-4 on llama_medium.
+  // The reference README's tolerances: 1e-4 on the tiny models, 5e-4 on
+  // llama_medium.
   auto name = opt.dir.filename().empty() ? opt.dir.parent_path().filename() : opt.dir.filename();
   if (!tolerance_given && name == "llama_medium") opt.tolerance = 5e-4;
   try {
