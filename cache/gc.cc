@@ -47,7 +47,7 @@ bool split_number(std::string_view text, double& value, std::string& unit) {
 struct Candidate {
   std::size_t repo = 0;  // index into the listing
   std::size_t rev = 0;
-  double key = 0;        // last use, else last modification
+  double key = 0;  // last use, else last modification
 };
 
 }  // namespace
@@ -61,13 +61,28 @@ std::uint64_t parse_byte_size(std::string_view text) {
                                           "2GiB or a number of bytes");
   };
   if (!split_number(text, value, unit)) throw bad();
-  static const std::map<std::string, double> units = {
-      {"", 1},           {"b", 1},
-      {"k", 1e3},        {"kb", 1e3},        {"ki", 1024.0},          {"kib", 1024.0},
-      {"m", 1e6},        {"mb", 1e6},        {"mi", 1048576.0},       {"mib", 1048576.0},
-      {"g", 1e9},        {"gb", 1e9},        {"gi", 1073741824.0},    {"gib", 1073741824.0},
-      {"t", 1e12},       {"tb", 1e12},       {"ti", 1099511627776.0}, {"tib", 1099511627776.0},
-      {"p", 1e15},       {"pb", 1e15},       {"pi", 1125899906842624.0}, {"pib", 1125899906842624.0}};
+  static const std::map<std::string, double> units = {{"", 1},
+                                                      {"b", 1},
+                                                      {"k", 1e3},
+                                                      {"kb", 1e3},
+                                                      {"ki", 1024.0},
+                                                      {"kib", 1024.0},
+                                                      {"m", 1e6},
+                                                      {"mb", 1e6},
+                                                      {"mi", 1048576.0},
+                                                      {"mib", 1048576.0},
+                                                      {"g", 1e9},
+                                                      {"gb", 1e9},
+                                                      {"gi", 1073741824.0},
+                                                      {"gib", 1073741824.0},
+                                                      {"t", 1e12},
+                                                      {"tb", 1e12},
+                                                      {"ti", 1099511627776.0},
+                                                      {"tib", 1099511627776.0},
+                                                      {"p", 1e15},
+                                                      {"pb", 1e15},
+                                                      {"pi", 1125899906842624.0},
+                                                      {"pib", 1125899906842624.0}};
   auto it = units.find(unit);
   if (it == units.end()) throw bad();
   double bytes = std::floor(value * it->second);
@@ -78,7 +93,7 @@ std::uint64_t parse_byte_size(std::string_view text) {
 double parse_duration_seconds(std::string_view text) {
   double value = 0;
   std::string unit;
-  static const std::map<std::string, double> units = {{"", 1},     {"s", 1},     {"m", 60},     {"min", 60},
+  static const std::map<std::string, double> units = {{"", 1},     {"s", 1},     {"m", 60},    {"min", 60},
                                                       {"h", 3600}, {"d", 86400}, {"w", 604800}};
   auto it = units.end();
   if (split_number(text, value, unit)) it = units.find(unit);
@@ -212,10 +227,9 @@ std::string pin_target(Cache& cache, cache::Index& index, const RepoId& repo, st
     throw Error(Errc::not_cached, "revision '" + std::string(revision) + "' of " + repo.display() +
                                       " is not in the cache (no ref of that name)");
   if (!std::filesystem::is_directory(cache::snapshot_dir(cache.root(), repo, *commit), ec))
-    throw Error(Errc::not_cached, "revision '" + std::string(revision) + "' of " + repo.display() +
-                                      " is not in the cache" +
-                                      (is_commit_hash(revision) ? "" : " (it points to " + *commit +
-                                                                           ", which has no snapshot)"));
+    throw Error(Errc::not_cached,
+                "revision '" + std::string(revision) + "' of " + repo.display() + " is not in the cache" +
+                    (is_commit_hash(revision) ? "" : " (it points to " + *commit + ", which has no snapshot)"));
   index.reconcile();  // so that the snapshot has its row
   return *commit;
 }

@@ -260,8 +260,7 @@ std::vector<Index::SnapshotUse> Index::snapshot_uses() {
       "SELECT r.folder, f.commit_hash, COALESCE(f.blob, f.commit_hash || '/' || f.path), MAX(f.size) "
       "FROM files f JOIN repos r ON r.id = f.repo_id "
       "GROUP BY f.repo_id, f.commit_hash, COALESCE(f.blob, f.commit_hash || '/' || f.path)");
-  while (st.step())
-    out.push_back({st.text(0), st.text(1), st.text(2), static_cast<std::uint64_t>(st.integer(3))});
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), static_cast<std::uint64_t>(st.integer(3))});
   return out;
 }
 

@@ -45,8 +45,7 @@ class Index {
 
   // --- written by downloads, right after the matching file operation ---
   // A verified blob now sits at blobs/<name> of `repo`.
-  void record_blob(const RepoId& repo, std::string_view name, HashKind kind, std::uint64_t size,
-                   double verified_at);
+  void record_blob(const RepoId& repo, std::string_view name, HashKind kind, std::uint64_t size, double verified_at);
   // snapshots/<commit>/<path> now points at blobs/<blob>.
   void record_file(const RepoId& repo, std::string_view commit, std::string_view path, std::string_view blob);
   // refs/<name> now holds `commit`.

@@ -16,8 +16,7 @@ stdfs::path snapshot_dir(const stdfs::path& root, const RepoId& repo, std::strin
   return repo_dir(root, repo) / "snapshots" / std::string(commit);
 }
 
-stdfs::path snapshot_file(const stdfs::path& root, const RepoId& repo, std::string_view commit,
-                          std::string_view path) {
+stdfs::path snapshot_file(const stdfs::path& root, const RepoId& repo, std::string_view commit, std::string_view path) {
   return snapshot_dir(root, repo, commit) / std::string(path);
 }
 
@@ -25,8 +24,7 @@ stdfs::path ref_path(const stdfs::path& root, const RepoId& repo, std::string_vi
   return repo_dir(root, repo) / "refs" / std::string(revision);
 }
 
-stdfs::path no_exist_path(const stdfs::path& root, const RepoId& repo, std::string_view commit,
-                          std::string_view path) {
+stdfs::path no_exist_path(const stdfs::path& root, const RepoId& repo, std::string_view commit, std::string_view path) {
   return repo_dir(root, repo) / ".no_exist" / std::string(commit) / std::string(path);
 }
 

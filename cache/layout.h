@@ -24,12 +24,10 @@ stdfs::path repo_dir(const stdfs::path& root, const RepoId& repo);
 stdfs::path blobs_dir(const stdfs::path& root, const RepoId& repo);
 stdfs::path blob_path(const stdfs::path& root, const RepoId& repo, std::string_view etag);
 stdfs::path snapshot_dir(const stdfs::path& root, const RepoId& repo, std::string_view commit);
-stdfs::path snapshot_file(const stdfs::path& root, const RepoId& repo, std::string_view commit,
-                          std::string_view path);
+stdfs::path snapshot_file(const stdfs::path& root, const RepoId& repo, std::string_view commit, std::string_view path);
 // refs/<revision>; "refs/pr/1" maps to refs/refs/pr/1.
 stdfs::path ref_path(const stdfs::path& root, const RepoId& repo, std::string_view revision);
-stdfs::path no_exist_path(const stdfs::path& root, const RepoId& repo, std::string_view commit,
-                          std::string_view path);
+stdfs::path no_exist_path(const stdfs::path& root, const RepoId& repo, std::string_view commit, std::string_view path);
 stdfs::path lock_path(const stdfs::path& root, const RepoId& repo, std::string_view etag);
 stdfs::path index_path(const stdfs::path& root);
 // Where `hub cache verify` moves corrupt blobs.

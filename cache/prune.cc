@@ -45,7 +45,7 @@ std::vector<Entry> entries_of(const stdfs::path& dir) {
     if (::lstat(it->path().c_str(), &st) != 0) continue;
     Entry e;
     e.name = it->path().filename().string();
-    e.type = S_ISDIR(st.st_mode) ? stdfs::file_type::directory
+    e.type = S_ISDIR(st.st_mode)   ? stdfs::file_type::directory
              : S_ISREG(st.st_mode) ? stdfs::file_type::regular
              : S_ISLNK(st.st_mode) ? stdfs::file_type::symlink
                                    : stdfs::file_type::unknown;
@@ -67,8 +67,13 @@ class RepoPruner {
  public:
   RepoPruner(const stdfs::path& root, cache::Index& index, const RepoId& repo, const PruneOptions& options,
              std::int64_t cutoff_ns, PruneReport& report)
-      : root_(root), dir_(cache::repo_dir(root, repo)), index_(index), repo_(repo), options_(options),
-        cutoff_ns_(cutoff_ns), report_(report) {}
+      : root_(root),
+        dir_(cache::repo_dir(root, repo)),
+        index_(index),
+        repo_(repo),
+        options_(options),
+        cutoff_ns_(cutoff_ns),
+        report_(report) {}
 
   void run() {
     // Folder times before prune changes anything: emptying a folder must not make it look new.
@@ -123,7 +128,8 @@ class RepoPruner {
           continue;
         }
       }
-      if (remove_path(dir / e.name, false)) removed(rel + "/" + e.name, ends_with(e.name, ".incomplete") ? "incomplete" : "temporary", e.size);
+      if (remove_path(dir / e.name, false))
+        removed(rel + "/" + e.name, ends_with(e.name, ".incomplete") ? "incomplete" : "temporary", e.size);
     }
   }
 
@@ -223,7 +229,7 @@ class RepoPruner {
   PruneReport& report_;
   bool changed_ = false;
   std::map<std::string, std::int64_t> dir_times_;  // folder (relative, "." = repo) -> mtime_ns
-  std::set<std::string> gone_;                      // removed entries, relative to the repo
+  std::set<std::string> gone_;                     // removed entries, relative to the repo
 };
 
 }  // namespace

@@ -55,9 +55,8 @@ void remove_refs_to(const stdfs::path& refs_dir, const std::set<std::string>& co
     if (ec) io_error("cannot remove ref", f, ec);
   }
   // Deepest first, so refs/refs/pr goes before refs/refs.
-  std::sort(dirs.begin(), dirs.end(), [](const stdfs::path& a, const stdfs::path& b) {
-    return a.native().size() > b.native().size();
-  });
+  std::sort(dirs.begin(), dirs.end(),
+            [](const stdfs::path& a, const stdfs::path& b) { return a.native().size() > b.native().size(); });
   for (const auto& d : dirs)
     if (stdfs::is_empty(d, ec)) stdfs::remove(d, ec);
 }
@@ -121,8 +120,7 @@ std::uint64_t disk_usage(const stdfs::path& dir, std::size_t* blob_files) {
     auto size = it->file_size(sec);
     if (sec) continue;
     total += size;
-    if (blob_files && it->path().parent_path() == blobs && it->path().extension() != ".incomplete")
-      ++*blob_files;
+    if (blob_files && it->path().parent_path() == blobs && it->path().extension() != ".incomplete") ++*blob_files;
   }
   return total;
 }
@@ -247,11 +245,11 @@ RemoveReport Cache::remove(const RepoId& repo, const std::optional<std::string>&
   } else {
     std::optional<std::string> commit = resolve_revision(repo, *revision);
     if (!commit || !std::binary_search(snapshots.begin(), snapshots.end(), *commit))
-      throw Error(Errc::not_cached,
-                  "revision '" + *revision + "' of " + repo.display() + " is not in the cache" +
-                      (commit && !is_commit_hash(*revision) ? " (it points to " + *commit + ", which has no snapshot)"
-                                                            : ""),
-                  {.path = dir.string()});
+      throw Error(
+          Errc::not_cached,
+          "revision '" + *revision + "' of " + repo.display() + " is not in the cache" +
+              (commit && !is_commit_hash(*revision) ? " (it points to " + *commit + ", which has no snapshot)" : ""),
+          {.path = dir.string()});
     targets.push_back(*commit);
   }
   std::vector<std::string> remaining;

@@ -52,9 +52,7 @@ bool read_dir(const stdfs::path& dir, std::vector<DirEntry>& out, int* error = n
 double seconds(const timespec& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9; }
 
 // Files operating systems drop into folders; never cache content.
-bool ignored_name(std::string_view name) {
-  return name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini";
-}
+bool ignored_name(std::string_view name) { return name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini"; }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -96,10 +94,10 @@ class BlobMatcher {
 
 // Visits every entry below a snapshot folder. `on_dir` sees each subfolder (relative path),
 // `on_entry` each non-folder entry.
-void walk_snapshot(const stdfs::path& dir, const std::string& rel,
-                   const std::function<void(const std::string& rel_dir, const stdfs::path& dir)>& on_dir,
-                   const std::function<void(const std::string& rel_path, const stdfs::path& path, unsigned char type)>&
-                       on_entry) {
+void walk_snapshot(
+    const stdfs::path& dir, const std::string& rel,
+    const std::function<void(const std::string& rel_dir, const stdfs::path& dir)>& on_dir,
+    const std::function<void(const std::string& rel_path, const stdfs::path& path, unsigned char type)>& on_entry) {
   std::vector<DirEntry> entries;
   if (!read_dir(dir, entries)) return;
   for (const auto& e : entries) {

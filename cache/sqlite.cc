@@ -36,8 +36,7 @@ Db::~Db() {
 
 void Db::fail(std::string_view what) const {
   int code = sqlite3_extended_errcode(db_.get());
-  throw Failure(code,
-                "cache index " + path_.string() + ": " + std::string(what) + ": " + sqlite3_errmsg(db_.get()),
+  throw Failure(code, "cache index " + path_.string() + ": " + std::string(what) + ": " + sqlite3_errmsg(db_.get()),
                 path_);
 }
 

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "cache/index.h"
@@ -18,8 +17,7 @@ namespace hub::cache {
 Store::Store(Cache& cache, RepoId repo) : cache_(cache), repo_(std::move(repo)) {
   std::error_code ec;
   stdfs::create_directories(blobs_dir(cache_.root(), repo_), ec);
-  if (ec)
-    throw Error(Errc::io, "cannot create " + blobs_dir(cache_.root(), repo_).string() + ": " + ec.message());
+  if (ec) throw Error(Errc::io, "cannot create " + blobs_dir(cache_.root(), repo_).string() + ": " + ec.message());
 }
 
 stdfs::path Store::blob(std::string_view etag) const { return blob_path(cache_.root(), repo_, etag); }
@@ -113,9 +111,10 @@ void Store::link_file(std::string_view commit, std::string_view path, std::strin
   struct stat st {};
   if (::stat(link.c_str(), &st) != 0) {
     ::unlink(link.c_str());
-    throw Error(Errc::io, "blob " + std::string(etag) + " of " + repo_.display() +
-                              " was removed while it was being linked (a concurrent `hub cache gc` or `hub cache "
-                              "prune`); run the pull again",
+    throw Error(Errc::io,
+                "blob " + std::string(etag) + " of " + repo_.display() +
+                    " was removed while it was being linked (a concurrent `hub cache gc` or `hub cache "
+                    "prune`); run the pull again",
                 {.path = blob(etag).string()});
   }
   cache_.index().record_file(repo_, commit, path, etag);

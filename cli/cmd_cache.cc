@@ -186,9 +186,9 @@ int run_rm(const RmArgs& a, const GlobalOptions& g) {
               << "\n";
   } else if (!g.quiet) {
     for (const auto& c : r.snapshots_removed) std::cout << "removed snapshot " << c << "\n";
-    std::cout << (r.repo_removed ? "Removed " + repo.display()
-                                 : "Removed " + std::to_string(r.snapshots_removed.size()) + " snapshot(s) of " +
-                                       repo.display())
+    std::cout << (r.repo_removed
+                      ? "Removed " + repo.display()
+                      : "Removed " + std::to_string(r.snapshots_removed.size()) + " snapshot(s) of " + repo.display())
               << ": " << r.blobs_removed << " blob(s), " << format_size(r.bytes_freed) << " freed\n";
   }
   return 0;
@@ -270,8 +270,8 @@ int run_verify(const GlobalOptions& g) {
   }
   // Problems are printed even with --quiet: they are the essential result.
   for (const auto& c : r.corrupt)
-    std::cout << "corrupt: " << c.repo.display() << " blobs/" << c.name << " (content hashes to " << c.actual
-              << ")" << (c.quarantined.empty() ? "" : ", moved to " + c.quarantined.string()) << "\n";
+    std::cout << "corrupt: " << c.repo.display() << " blobs/" << c.name << " (content hashes to " << c.actual << ")"
+              << (c.quarantined.empty() ? "" : ", moved to " + c.quarantined.string()) << "\n";
   for (const auto& e : r.errors) std::cerr << "error: " << e << "\n";
   if (!g.quiet) {
     char rate[64];
@@ -537,9 +537,8 @@ void register_cache(CLI::App& app, GlobalOptions& g, Action& action) {
         g);
     cmd->add_option("repo", pin_args->target, "REPO or REPO@REVISION, e.g. org/name or org/name@v1")->required();
     cmd->add_option("--repo-type", pin_args->repo_type, "model, dataset or space")->capture_default_str();
-    cmd->callback([pin_args, pin, &g, &action] {
-      action = [pin_args, pin, &g] { return run_pin(*pin_args, g, pin); };
-    });
+    cmd->callback(
+        [pin_args, pin, &g, &action] { action = [pin_args, pin, &g] { return run_pin(*pin_args, g, pin); }; });
   }
 
   auto prune_args = std::make_shared<PruneArgs>();

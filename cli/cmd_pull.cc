@@ -41,8 +41,12 @@ int run_pull(const PullArgs& a, const GlobalOptions& g) {
   if (g.json) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : r.files)
-      files.push_back({{"path", f.path}, {"blob", f.blob}, {"size", f.size}, {"lfs", f.lfs},
-                       {"hash", f.lfs ? "sha256" : "git-sha1"}, {"action", std::string(to_string(f.action))}});
+      files.push_back({{"path", f.path},
+                       {"blob", f.blob},
+                       {"size", f.size},
+                       {"lfs", f.lfs},
+                       {"hash", f.lfs ? "sha256" : "git-sha1"},
+                       {"action", std::string(to_string(f.action))}});
     nlohmann::json out = {{"repo", r.repo.name},
                           {"repo_type", std::string(to_string(r.repo.type))},
                           {"revision", r.revision},

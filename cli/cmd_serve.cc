@@ -74,11 +74,11 @@ int run_serve(const ServeArgs& a) {
 
 void register_serve(CLI::App& app, GlobalOptions& /*g*/, Action& action) {
   auto args = std::make_shared<ServeArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "serve",
-      "Serve repos over the Hugging Face Hub HTTP protocol (a private mirror, or a test double).\n"
-      "Clients (huggingface_hub, hf-hub, @huggingface/hub, llama.cpp, hub pull) use it by pointing\n"
-      "their endpoint at the printed URL, e.g. HF_ENDPOINT=http://127.0.0.1:8080.");
+  CLI::App* cmd =
+      app.add_subcommand("serve",
+                         "Serve repos over the Hugging Face Hub HTTP protocol (a private mirror, or a test double).\n"
+                         "Clients (huggingface_hub, hf-hub, @huggingface/hub, llama.cpp, hub pull) use it by pointing\n"
+                         "their endpoint at the printed URL, e.g. HF_ENDPOINT=http://127.0.0.1:8080.");
   cmd->add_option("--repos", args->repos,
                   "Folder of repos: DIR/<ns>/<name>/ is a model, DIR/datasets/<ns>/<name>/ a dataset,\n"
                   "DIR/spaces/<ns>/<name>/ a space. Branch main is the folder's current content as a\n"
@@ -111,8 +111,7 @@ void register_serve(CLI::App& app, GlobalOptions& /*g*/, Action& action) {
       "Prints one line, \"serving <url>\", once it accepts connections; stops on SIGINT/SIGTERM.\n"
       "Example: hub serve --repos ./repos --port 0 -q");
   cmd->callback([args, &action] {
-    if (args->repos.empty() && args->cache.empty())
-      throw CLI::RequiredError("--repos or --cache (at least one)");
+    if (args->repos.empty() && args->cache.empty()) throw CLI::RequiredError("--repos or --cache (at least one)");
     action = [args] { return run_serve(*args); };
   });
 }

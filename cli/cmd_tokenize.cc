@@ -53,10 +53,14 @@ std::string fix_lone_surrogates(const std::string& line) {
     for (std::size_t k = at; k < at + 4; ++k) {
       char c = line[k];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        return false;
     }
     return true;
   };
@@ -78,7 +82,8 @@ std::string fix_lone_surrogates(const std::string& line) {
       continue;
     }
     if (v >= 0xD800 && v <= 0xDBFF) {
-      if (i + 11 < line.size() + 0 && line[i + 6] == '\\' && line[i + 7] == 'u' && hex4(i + 8, w) && w >= 0xDC00 && w <= 0xDFFF) {
+      if (i + 11 < line.size() + 0 && line[i + 6] == '\\' && line[i + 7] == 'u' && hex4(i + 8, w) && w >= 0xDC00 &&
+          w <= 0xDFFF) {
         out.append(line, i, 12);
         i += 11;
         continue;
@@ -112,7 +117,8 @@ nlohmann::json encoding_json(const Tokenizer& tok, const Encoding& e) {
 
 nlohmann::json error_json(const std::exception& e) {
   const auto* he = dynamic_cast<const Error*>(&e);
-  return {{"error", {{"code", he ? std::string(to_string(he->code())) : std::string("internal")}, {"message", e.what()}}}};
+  return {
+      {"error", {{"code", he ? std::string(to_string(he->code())) : std::string("internal")}, {"message", e.what()}}}};
 }
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
@@ -158,7 +164,8 @@ int run_tokenize(const TokenizeArgs& a, const GlobalOptions& g) {
           first = v[0].get<std::string>();
           second = v[1].get<std::string>();
         } else {
-          if (!v.is_string()) throw Error(Errc::invalid_input, "line " + std::to_string(n) + ": expected a JSON string");
+          if (!v.is_string())
+            throw Error(Errc::invalid_input, "line " + std::to_string(n) + ": expected a JSON string");
           first = v.get<std::string>();
         }
       } else if (a.pair) {
@@ -201,7 +208,8 @@ int run_detokenize(const TokenizeArgs& a, const GlobalOptions& g) {
       } catch (const nlohmann::json::exception& e) {
         throw Error(Errc::invalid_input, "line " + std::to_string(n) + ": not valid JSON: " + e.what());
       }
-      if (!v.is_array()) throw Error(Errc::invalid_input, "line " + std::to_string(n) + ": expected a JSON array of ids");
+      if (!v.is_array())
+        throw Error(Errc::invalid_input, "line " + std::to_string(n) + ": expected a JSON array of ids");
       std::vector<std::uint32_t> ids;
       for (const auto& x : v) {
         if (!x.is_number_unsigned() || x.get<std::uint64_t>() > 0xFFFFFFFFull)
@@ -209,11 +217,15 @@ int run_detokenize(const TokenizeArgs& a, const GlobalOptions& g) {
         ids.push_back(x.get<std::uint32_t>());
       }
       std::string text = tok.decode(ids, a.skip_special);
-      if (g.json) std::cout << dump(nlohmann::json(text)) << '\n';
-      else std::cout << text << '\n';
+      if (g.json)
+        std::cout << dump(nlohmann::json(text)) << '\n';
+      else
+        std::cout << text << '\n';
     } catch (const std::exception& e) {
-      if (g.json) std::cout << dump(error_json(e)) << '\n';
-      else std::cerr << "error: " << e.what() << '\n';
+      if (g.json)
+        std::cout << dump(error_json(e)) << '\n';
+      else
+        std::cerr << "error: " << e.what() << '\n';
       status = 1;
     }
   }

@@ -23,7 +23,8 @@ void add_network_options(CLI::App& cmd, GlobalOptions& g) {
 }
 
 void add_cache_option(CLI::App& cmd, GlobalOptions& g) {
-  cmd.add_option("--cache-dir", g.cache_dir, "Cache root (default: HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub)");
+  cmd.add_option("--cache-dir", g.cache_dir,
+                 "Cache root (default: HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub)");
 }
 
 void add_output_options(CLI::App& cmd, GlobalOptions& g) {

@@ -20,7 +20,8 @@ const char* advice(hub::Errc code) {
     case hub::Errc::unauthorized: return "the token was rejected: check --token, HF_TOKEN or $HF_HOME/token";
     case hub::Errc::forbidden: return "the token has no access to this resource";
     case hub::Errc::rate_limited: return "the server is rate limiting requests: wait a little and try again";
-    case hub::Errc::not_cached: return "the cache does not hold it: pull it first (online), or check the repo id, revision and --cache-dir";
+    case hub::Errc::not_cached:
+      return "the cache does not hold it: pull it first (online), or check the repo id, revision and --cache-dir";
     case hub::Errc::offline: return "offline mode is on (--offline or HF_HUB_OFFLINE)";
     case hub::Errc::network:
     case hub::Errc::timeout: return "check the network and the endpoint (--endpoint or HF_ENDPOINT)";

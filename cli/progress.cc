@@ -83,7 +83,8 @@ void PullProgressView::draw(bool force) {
   }
   std::snprintf(buf, sizeof buf, "Total %s %3d%% %s / %s  %s  ETA %s", bar(done_, total_, 30).c_str(),
                 total_ ? static_cast<int>(100.0 * static_cast<double>(done_) / static_cast<double>(total_)) : 100,
-                format_size(done_).c_str(), format_size(total_).c_str(), format_rate(rate).c_str(), format_duration(eta).c_str());
+                format_size(done_).c_str(), format_size(total_).c_str(), format_rate(rate).c_str(),
+                format_duration(eta).c_str());
   lines.emplace_back(buf);
   std::string out;
   for (std::size_t i = 0; i < lines_drawn_; ++i) out += "\x1b[1A\x1b[2K";

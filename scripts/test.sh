@@ -8,6 +8,7 @@ scripts/setup.sh
 if [ ! -d ../shared/data/tokenizers ]; then
   echo "note: ../shared/data/tokenizers is absent: tests that read real tokenizer files will say so."
 fi
+scripts/check_format.sh
 (cd build && ctest --output-on-failure -j2 --timeout 900)
 
 if [ "${HUB_SKIP_SANITIZE:-0}" != 1 ]; then

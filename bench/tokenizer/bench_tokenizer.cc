@@ -23,9 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 double median(std::vector<double> xs) {
   std::sort(xs.begin(), xs.end());
@@ -88,9 +86,12 @@ int main(int argc, char** argv) {
       batched.push_back(s);
       tokens_batched = n;
     }
-    const nlohmann::json out = {{"texts", texts.size()},     {"bytes", bytes},
-                                {"load_s", load_s},          {"encode_s", median(single)},
-                                {"encode_batch_s", median(batched)}, {"tokens", tokens_single},
+    const nlohmann::json out = {{"texts", texts.size()},
+                                {"bytes", bytes},
+                                {"load_s", load_s},
+                                {"encode_s", median(single)},
+                                {"encode_batch_s", median(batched)},
+                                {"tokens", tokens_single},
                                 {"tokens_batch", tokens_batched}};
     std::printf("%s\n", out.dump().c_str());
   } catch (const std::exception& e) {

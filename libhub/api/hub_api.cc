@@ -117,7 +117,8 @@ RepoInfo HubApi::repo_info(const RepoId& repo, std::string_view revision) {
   info.repo = repo;
   info.sha = str_field(j, "sha");
   if (!is_commit_hash(info.sha))
-    throw Error(Errc::invalid_input, what + ": 'sha' is not a 40-hex commit ('" + info.sha + "')", {.url = r.final_url});
+    throw Error(Errc::invalid_input, what + ": 'sha' is not a 40-hex commit ('" + info.sha + "')",
+                {.url = r.final_url});
   if (auto it = j.find("private"); it != j.end() && it->is_boolean()) info.is_private = it->get<bool>();
   if (auto it = j.find("gated"); it != j.end() && it->is_string()) info.gated = it->get<std::string>();
   if (auto it = j.find("disabled"); it != j.end() && it->is_boolean()) info.disabled = it->get<bool>();
@@ -226,7 +227,8 @@ FileMetadata HubApi::file_metadata(const RepoId& repo, std::string_view revision
   if (auto s = r.headers.get("X-Linked-Size")) size = parse_u64(trim(*s));
   if (!size && !redirect)
     if (auto s = r.headers.get("Content-Length")) size = parse_u64(trim(*s));
-  if (!size) throw Error(Errc::invalid_input, what + ": the server did not announce the file size", {.url = r.final_url});
+  if (!size)
+    throw Error(Errc::invalid_input, what + ": the server did not announce the file size", {.url = r.final_url});
   m.size = *size;
   auto loc = r.headers.get("Location");
   m.location = loc ? http::resolve_location(r.final_url, *loc) : r.final_url;

@@ -16,9 +16,7 @@ struct Hasher::Ctx {
   ~Ctx() { EVP_MD_CTX_free(md); }
 };
 
-HashKind hash_kind_for_etag(std::string_view etag) {
-  return etag.size() == 64 ? HashKind::sha256 : HashKind::git_sha1;
-}
+HashKind hash_kind_for_etag(std::string_view etag) { return etag.size() == 64 ? HashKind::sha256 : HashKind::git_sha1; }
 
 Hasher::Hasher(HashKind kind, std::uint64_t content_size) : kind_(kind), ctx_(std::make_unique<Ctx>()) {
   ctx_->md = EVP_MD_CTX_new();

@@ -63,8 +63,7 @@ RepoType parse_repo_type(std::string_view text) {
   if (lower == "model" || lower == "models") return RepoType::model;
   if (lower == "dataset" || lower == "datasets") return RepoType::dataset;
   if (lower == "space" || lower == "spaces") return RepoType::space;
-  throw Error(Errc::invalid_input,
-              "invalid repo type '" + std::string(text) + "': expected model, dataset or space");
+  throw Error(Errc::invalid_input, "invalid repo type '" + std::string(text) + "': expected model, dataset or space");
 }
 
 RepoId RepoId::parse(std::string_view text, RepoType type) {
@@ -73,8 +72,8 @@ RepoId RepoId::parse(std::string_view text, RepoType type) {
     std::string prefix = std::string(plural(t)) + "/";
     // "datasets/org/name" names a dataset; "models/x" stays a one-segment model named "models/x"
     // only if it has a second slash, which validation then rejects.
-    if (t != RepoType::model && starts_with_ci(id, prefix) &&
-        std::count(id.begin(), id.end(), '/') >= 1 && id.size() > prefix.size()) {
+    if (t != RepoType::model && starts_with_ci(id, prefix) && std::count(id.begin(), id.end(), '/') >= 1 &&
+        id.size() > prefix.size()) {
       std::string_view rest = id.substr(prefix.size());
       if (std::count(rest.begin(), rest.end(), '/') <= 1) {
         type = t;
@@ -149,9 +148,7 @@ std::string RepoId::url_prefix() const {
 
 std::string RepoId::display() const { return url_prefix() + name; }
 
-bool is_commit_hash(std::string_view revision) noexcept {
-  return revision.size() == 40 && is_hex_lower(revision);
-}
+bool is_commit_hash(std::string_view revision) noexcept { return revision.size() == 40 && is_hex_lower(revision); }
 
 bool is_sha256(std::string_view text) noexcept { return text.size() == 64 && is_hex_lower(text); }
 
@@ -177,14 +174,15 @@ void validate_revision(std::string_view revision) {
   if (revision == "@") bad("'@' alone is not a revision");
   for (char c : revision) {
     auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' ||
-        c == '[' || c == '\\')
+    if (u < 0x20 || u == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' || c == '[' ||
+        c == '\\')
       bad("it contains a character git does not allow in ref names");
   }
   size_t start = 0;
   while (start <= revision.size()) {
     auto end = revision.find('/', start);
-    std::string_view part = revision.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::string_view part =
+        revision.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!part.empty() && part.front() == '.') bad("a component must not start with '.'");
     if (part.size() >= 5 && part.substr(part.size() - 5) == ".lock") bad("a component must not end with '.lock'");
     if (end == std::string_view::npos) break;

@@ -18,8 +18,8 @@ std::optional<std::uint64_t> content_range_start(const http::Headers& h) {
   return parse_u64(v.substr(0, dash));
 }
 
-void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFile& tmp,
-                    const FetchProgress& progress, const std::atomic<bool>& cancel) {
+void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFile& tmp, const FetchProgress& progress,
+                    const std::atomic<bool>& cancel) {
   const Settings& settings = client.settings();
   auto hasher = std::make_unique<Hasher>(target.kind, target.size);
   int failures = 0;  // consecutive attempts that made no progress

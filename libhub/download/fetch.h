@@ -34,7 +34,7 @@ using FetchProgress = std::function<void(std::uint64_t new_bytes)>;
 // or hash mismatch (the temporary file is left for the caller's RAII to remove), the api errors
 // for HTTP error statuses, Errc::network/timeout after the retries, Errc::cancelled when
 // `cancel` becomes true.
-void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFile& tmp,
-                    const FetchProgress& progress, const std::atomic<bool>& cancel);
+void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFile& tmp, const FetchProgress& progress,
+                    const std::atomic<bool>& cancel);
 
 }  // namespace hub::download

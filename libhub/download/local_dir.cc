@@ -17,8 +17,9 @@ void export_to_local_dir(PullResult& result, Cache& cache, const std::filesystem
   if (ec) throw Error(Errc::io, "cannot create " + meta_root.string() + ": " + ec.message());
   if (!stdfs::exists(meta_root / ".gitignore")) fs::write_file_atomic(meta_root / ".gitignore", "*");
   if (!stdfs::exists(meta_root / "CACHEDIR.TAG"))
-    fs::write_file_atomic(meta_root / "CACHEDIR.TAG", std::string(cache::kCacheDirTagSignature) +
-                                                          "\n# This file is a cache directory tag created by libhub.\n");
+    fs::write_file_atomic(
+        meta_root / "CACHEDIR.TAG",
+        std::string(cache::kCacheDirTagSignature) + "\n# This file is a cache directory tag created by libhub.\n");
   for (const auto& f : result.files) {
     auto source = cache.find_file(result.repo, result.commit, f.path);
     if (!source) throw Error(Errc::not_cached, "'" + f.path + "' is missing from the cache snapshot");

@@ -78,12 +78,14 @@ std::unique_ptr<PartialFile> PartialFile::open_existing(const std::filesystem::p
   struct stat st {};
   unsigned char footer[kFooterSize];
   if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) < size + kFooterSize ||
-      ::pread(fd, footer, kFooterSize, st.st_size - static_cast<off_t>(kFooterSize)) != static_cast<ssize_t>(kFooterSize) ||
+      ::pread(fd, footer, kFooterSize, st.st_size - static_cast<off_t>(kFooterSize)) !=
+          static_cast<ssize_t>(kFooterSize) ||
       std::memcmp(footer, kMagic, sizeof kMagic) != 0) {
     ::close(fd);
     return nullptr;
   }
-  std::uint32_t version = footer[12] | (footer[13] << 8) | (footer[14] << 16) | (static_cast<std::uint32_t>(footer[15]) << 24);
+  std::uint32_t version =
+      footer[12] | (footer[13] << 8) | (footer[14] << 16) | (static_cast<std::uint32_t>(footer[15]) << 24);
   std::uint64_t chunk = get_u64(footer + 16), stored_size = get_u64(footer + 24);
   std::size_t n = chunk_count(size, chunk);
   if (version != kVersion || chunk == 0 || stored_size != size ||

@@ -15,8 +15,7 @@ Plan make_plan(const std::vector<RepoFile>& listing, const PullOptions& options)
   std::set<std::string> seen;
   for (const auto& f : listing) {
     if (f.directory) continue;
-    if (!seen.insert(f.path).second)
-      throw Error(Errc::invalid_input, "the file list names '" + f.path + "' twice");
+    if (!seen.insert(f.path).second) throw Error(Errc::invalid_input, "the file list names '" + f.path + "' twice");
     bool keep = glob_filter(options.include, options.exclude, f.path);
     if (keep && has_safetensors && !options.allow_pickle)
       for (const auto& g : kPickleGlobs)

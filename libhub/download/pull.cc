@@ -87,8 +87,8 @@ PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Se
   for (const auto& f : plan.files) {
     auto path = cache.find_file(repo, *commit, f.path);
     if (!path)
-      throw Error(Errc::not_cached, "'" + f.path + "' of " + repo.display() + " at " + *commit +
-                                        " is not in the cache (offline mode)");
+      throw Error(Errc::not_cached,
+                  "'" + f.path + "' of " + repo.display() + " at " + *commit + " is not in the cache (offline mode)");
     PulledFile pf = to_pulled(f);
     std::error_code sec;
     pf.size = std::filesystem::file_size(*path, sec);
@@ -210,8 +210,8 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
     } else if (store.adopt_from_other_repo(etag, f.size)) {
       pf.action = PulledFile::Action::linked;
     } else {
-      download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(),
-                                   etag, f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
+      download::FetchTarget target{api.resolve_url(repo, commit, f.path), "'" + f.path + "' of " + repo.display(), etag,
+                                   f.lfs ? HashKind::sha256 : HashKind::git_sha1, f.size};
       // Ranges of one file report from several threads.
       std::atomic<std::uint64_t> file_done{0};
       auto on_bytes = [&](std::uint64_t n) {

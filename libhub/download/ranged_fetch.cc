@@ -139,8 +139,10 @@ class RangedDownload {
             continue;
           }
           api::raise_for_status(r, "download of " + target_.what);
-          throw Error(Errc::http, "download of " + target_.what + ": unexpected HTTP " + std::to_string(r.status) +
-                                      " to a range request", {.http_status = r.status, .url = r.final_url});
+          throw Error(
+              Errc::http,
+              "download of " + target_.what + ": unexpected HTTP " + std::to_string(r.status) + " to a range request",
+              {.http_status = r.status, .url = r.final_url});
         }
       } catch (const Error& e) {
         if (whole_body && e.code() != Errc::network && e.code() != Errc::timeout) throw;
@@ -165,8 +167,9 @@ class RangedDownload {
       }
       if (received == 0) {
         if (failures >= settings.max_retries)
-          throw Error(Errc::integrity, "download of " + target_.what + ": range " + std::to_string(from) +
-                                           " keeps coming back empty", {.url = target_.url});
+          throw Error(Errc::integrity,
+                      "download of " + target_.what + ": range " + std::to_string(from) + " keeps coming back empty",
+                      {.url = target_.url});
         std::this_thread::sleep_for(client_.backoff(failures++, std::nullopt));
       }
     }

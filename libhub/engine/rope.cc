@@ -60,10 +60,10 @@ Rope::Rope(const RopeParameters& p, std::size_t head_dim, std::size_t max_positi
     }
   } else if (type == "yarn") {
     const double factor = p.factor;
-    attention_factor_ = static_cast<float>(
-        p.attention_factor ? *p.attention_factor
-        : (p.mscale && p.mscale_all_dim) ? yarn_mscale(factor, *p.mscale) / yarn_mscale(factor, *p.mscale_all_dim)
-                                         : yarn_mscale(factor, 1.0));
+    attention_factor_ = static_cast<float>(p.attention_factor ? *p.attention_factor
+                                           : (p.mscale && p.mscale_all_dim)
+                                               ? yarn_mscale(factor, *p.mscale) / yarn_mscale(factor, *p.mscale_all_dim)
+                                               : yarn_mscale(factor, 1.0));
     const double beta_fast = p.beta_fast, beta_slow = p.beta_slow;
     double low = correction_dim(beta_fast, dim, p.theta, static_cast<double>(original));
     double high = correction_dim(beta_slow, dim, p.theta, static_cast<double>(original));
@@ -80,18 +80,20 @@ Rope::Rope(const RopeParameters& p, std::size_t head_dim, std::size_t max_positi
       const double extrapolation = 1.0 / pos_freq, interpolation = 1.0 / (factor * pos_freq);
       const double ramp = std::clamp((static_cast<double>(i) - low) / (high - low), 0.0, 1.0);
       const double extrapolation_factor = 1 - ramp;
-      inv_freq_[i] = static_cast<float>(interpolation * (1 - extrapolation_factor) + extrapolation * extrapolation_factor);
+      inv_freq_[i] =
+          static_cast<float>(interpolation * (1 - extrapolation_factor) + extrapolation * extrapolation_factor);
     }
   } else if (type == "longrope") {
     if (p.short_factor.size() != dim / 2 || p.long_factor.size() != dim / 2) {
-      throw Error(Errc::invalid_input, "config.json: longrope short_factor/long_factor must hold " +
-                                           std::to_string(dim / 2) + " values");
+      throw Error(Errc::invalid_input,
+                  "config.json: longrope short_factor/long_factor must hold " + std::to_string(dim / 2) + " values");
     }
-    const double factor = p.factor_explicit ? p.factor : static_cast<double>(max_positions_) / static_cast<double>(original);
-    attention_factor_ = static_cast<float>(
-        p.attention_factor ? *p.attention_factor
-        : factor <= 1      ? 1.0
-                           : std::sqrt(1 + std::log(factor) / std::log(static_cast<double>(original))));
+    const double factor =
+        p.factor_explicit ? p.factor : static_cast<double>(max_positions_) / static_cast<double>(original);
+    attention_factor_ =
+        static_cast<float>(p.attention_factor ? *p.attention_factor
+                           : factor <= 1      ? 1.0
+                                         : std::sqrt(1 + std::log(factor) / std::log(static_cast<double>(original))));
   } else {
     throw Error(Errc::unsupported, "config.json: rope_type '" + type +
                                        "' is not supported (default, linear, dynamic, llama3, yarn, longrope)");
@@ -105,8 +107,9 @@ std::vector<float> Rope::inv_freq_for(std::size_t longest) const {
   if (params_.type == "dynamic" && longest > original) {
     // NTK-aware: the base grows with the sequence once it passes the original context.
     const double f = params_.factor;
-    const double base = params_.theta * std::pow((f * static_cast<double>(longest) / static_cast<double>(original)) - (f - 1),
-                                                 static_cast<double>(dim) / static_cast<double>(dim - 2));
+    const double base =
+        params_.theta * std::pow((f * static_cast<double>(longest) / static_cast<double>(original)) - (f - 1),
+                                 static_cast<double>(dim) / static_cast<double>(dim - 2));
     return base_inv_freq(base, dim);
   }
   if (params_.type == "longrope") {

@@ -11,8 +11,8 @@ Weight Weight::from_tensor(const safetensors::TensorView& tensor, bool keep_bf16
   w.name_ = std::string(tensor.name);
   const auto& shape = tensor.shape;
   if (shape.empty() || shape.size() > 2) {
-    throw Error(Errc::invalid_input, "tensor '" + w.name_ + "': expected 1 or 2 dimensions, got " +
-                                         std::to_string(shape.size()));
+    throw Error(Errc::invalid_input,
+                "tensor '" + w.name_ + "': expected 1 or 2 dimensions, got " + std::to_string(shape.size()));
   }
   w.rows_ = shape.size() == 2 ? static_cast<std::size_t>(shape[0]) : 1;
   w.cols_ = static_cast<std::size_t>(shape.back());

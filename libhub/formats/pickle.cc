@@ -32,7 +32,8 @@ std::string why_and_instead(const std::string& what) {
 
 bool is_pickle_weights(const std::filesystem::path& path) noexcept {
   std::string name = path.filename().string();
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ends_with(name, ".index.json")) name.resize(name.size() - std::string_view(".index.json").size());
   for (std::string_view suffix : kPickleSuffixes)
     if (ends_with(name, suffix)) return true;
@@ -41,7 +42,8 @@ bool is_pickle_weights(const std::filesystem::path& path) noexcept {
 
 void refuse_pickle(const std::filesystem::path& path) {
   if (is_pickle_weights(path))
-    throw Error(Errc::unsupported, why_and_instead(path.string() + " is a pickle file"), ErrorContext{.path = path.string()});
+    throw Error(Errc::unsupported, why_and_instead(path.string() + " is a pickle file"),
+                ErrorContext{.path = path.string()});
 }
 
 std::filesystem::path find_safetensors_weights(const std::filesystem::path& dir) {
@@ -56,8 +58,10 @@ std::filesystem::path find_safetensors_weights(const std::filesystem::path& dir)
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec)) continue;
     std::string name = it->path().filename().string();
-    if (ends_with(name, ".safetensors") || ends_with(name, ".safetensors.index.json")) safetensors.push_back(it->path());
-    else if (is_pickle_weights(it->path()) && name != "training_args.bin") pickles.push_back(it->path());
+    if (ends_with(name, ".safetensors") || ends_with(name, ".safetensors.index.json"))
+      safetensors.push_back(it->path());
+    else if (is_pickle_weights(it->path()) && name != "training_args.bin")
+      pickles.push_back(it->path());
   }
   if (ec) throw Error(Errc::io, dir.string() + ": cannot list: " + ec.message(), ErrorContext{.path = dir.string()});
   std::sort(safetensors.begin(), safetensors.end());
@@ -66,8 +70,9 @@ std::filesystem::path find_safetensors_weights(const std::filesystem::path& dir)
   if (safetensors.size() > 1) {
     std::string names;
     for (const auto& p : safetensors) names += (names.empty() ? "" : ", ") + p.filename().string();
-    throw Error(Errc::invalid_input, dir.string() + ": several safetensors weights (" + names +
-                                         ") and no model.safetensors or model.safetensors.index.json to choose",
+    throw Error(Errc::invalid_input,
+                dir.string() + ": several safetensors weights (" + names +
+                    ") and no model.safetensors or model.safetensors.index.json to choose",
                 ErrorContext{.path = dir.string()});
   }
   if (!pickles.empty()) {
@@ -76,8 +81,10 @@ std::filesystem::path find_safetensors_weights(const std::filesystem::path& dir)
     throw Error(Errc::unsupported, why_and_instead(dir.string() + " has only pickle weights (" + names + ")"),
                 ErrorContext{.path = dir.string()});
   }
-  throw Error(Errc::entry_not_found, dir.string() + ": no model weights (expected model.safetensors or "
-                                                    "model.safetensors.index.json)",
+  throw Error(Errc::entry_not_found,
+              dir.string() +
+                  ": no model weights (expected model.safetensors or "
+                  "model.safetensors.index.json)",
               ErrorContext{.path = dir.string()});
 }
 

@@ -24,9 +24,7 @@ struct CurlGlobal {
   ~CurlGlobal() { curl_global_cleanup(); }
 };
 
-void ensure_global_init() {
-  static CurlGlobal global;
-}
+void ensure_global_init() { static CurlGlobal global; }
 
 struct CurlUrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -151,12 +149,12 @@ struct Client::Pool {
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, +[](CURL*, curl_lock_data d, curl_lock_access, void* p) {
-      static_cast<Pool*>(p)->share_mu[d].lock();
-    });
-    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, +[](CURL*, curl_lock_data d, void* p) {
-      static_cast<Pool*>(p)->share_mu[d].unlock();
-    });
+    curl_share_setopt(
+        share, CURLSHOPT_LOCKFUNC,
+        +[](CURL*, curl_lock_data d, curl_lock_access, void* p) { static_cast<Pool*>(p)->share_mu[d].lock(); });
+    curl_share_setopt(
+        share, CURLSHOPT_UNLOCKFUNC,
+        +[](CURL*, curl_lock_data d, void* p) { static_cast<Pool*>(p)->share_mu[d].unlock(); });
   }
   ~Pool() {
     for (CURL* h : idle) curl_easy_cleanup(h);
@@ -195,9 +193,7 @@ Client::Client(const Settings& settings) : settings_(settings), pool_(std::make_
 
 Client::~Client() = default;
 
-bool Client::same_origin_as_endpoint(std::string_view url) const {
-  return origin_of(url) == endpoint_origin_;
-}
+bool Client::same_origin_as_endpoint(std::string_view url) const { return origin_of(url) == endpoint_origin_; }
 
 Response Client::send(const Request& request, const BodySink& sink, const HeadersHook& hook) {
   std::string url = request.url;
@@ -287,7 +283,8 @@ std::chrono::milliseconds Client::backoff(int attempt, std::optional<std::uint64
   if (retry_after) {
     // Honour the server, capped so that a hostile value cannot hang a pull for hours.
     auto s = std::min<std::uint64_t>(*retry_after, 300);
-    return std::chrono::milliseconds(s * 1000) + std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 250)(rng));
+    return std::chrono::milliseconds(s * 1000) +
+           std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 250)(rng));
   }
   auto base = settings_.retry_base_wait.count();
   long long wait = base;

@@ -68,9 +68,7 @@ struct Family {
   HeadLayout token_classification;
 };
 
-HeadLayout token_head() {
-  return {.head = ModelHead::token_classification, .out = "classifier"};
-}
+HeadLayout token_head() { return {.head = ModelHead::token_classification, .out = "classifier"}; }
 
 const std::map<std::string, Family, std::less<>>& families() {
   static const std::map<std::string, Family, std::less<>> table = [] {
@@ -78,31 +76,47 @@ const std::map<std::string, Family, std::less<>>& families() {
     Family bert{
         .encoder = &kBert,
         .class_prefix = "Bert",
-        .masked_lm = {.head = ModelHead::masked_lm, .dense = "cls.predictions.transform.dense",
-                      .dense_activation = "config", .norm = "cls.predictions.transform.LayerNorm",
-                      .out = "cls.predictions.decoder", .tied_out = "word_embeddings",
+        .masked_lm = {.head = ModelHead::masked_lm,
+                      .dense = "cls.predictions.transform.dense",
+                      .dense_activation = "config",
+                      .norm = "cls.predictions.transform.LayerNorm",
+                      .out = "cls.predictions.decoder",
+                      .tied_out = "word_embeddings",
                       .out_bias = "cls.predictions.bias"},
-        .sequence_classification = {.head = ModelHead::sequence_classification, .uses_pooler = true,
+        .sequence_classification = {.head = ModelHead::sequence_classification,
+                                    .uses_pooler = true,
                                     .out = "classifier"},
         .token_classification = token_head(),
     };
     Family roberta{
         .encoder = &kRoberta,
         .class_prefix = "Roberta",
-        .masked_lm = {.head = ModelHead::masked_lm, .dense = "lm_head.dense", .dense_activation = "gelu",
-                      .norm = "lm_head.layer_norm", .out = "lm_head.decoder", .tied_out = "word_embeddings",
+        .masked_lm = {.head = ModelHead::masked_lm,
+                      .dense = "lm_head.dense",
+                      .dense_activation = "gelu",
+                      .norm = "lm_head.layer_norm",
+                      .out = "lm_head.decoder",
+                      .tied_out = "word_embeddings",
                       .out_bias = "lm_head.bias"},
-        .sequence_classification = {.head = ModelHead::sequence_classification, .dense = "classifier.dense",
-                                    .dense_activation = "tanh", .out = "classifier.out_proj"},
+        .sequence_classification = {.head = ModelHead::sequence_classification,
+                                    .dense = "classifier.dense",
+                                    .dense_activation = "tanh",
+                                    .out = "classifier.out_proj"},
         .token_classification = token_head(),
     };
     Family distilbert{
         .encoder = &kDistilBert,
         .class_prefix = "DistilBert",
-        .masked_lm = {.head = ModelHead::masked_lm, .dense = "vocab_transform", .dense_activation = "config",
-                      .norm = "vocab_layer_norm", .out = "vocab_projector", .tied_out = "word_embeddings"},
-        .sequence_classification = {.head = ModelHead::sequence_classification, .dense = "pre_classifier",
-                                    .dense_activation = "relu", .out = "classifier"},
+        .masked_lm = {.head = ModelHead::masked_lm,
+                      .dense = "vocab_transform",
+                      .dense_activation = "config",
+                      .norm = "vocab_layer_norm",
+                      .out = "vocab_projector",
+                      .tied_out = "word_embeddings"},
+        .sequence_classification = {.head = ModelHead::sequence_classification,
+                                    .dense = "pre_classifier",
+                                    .dense_activation = "relu",
+                                    .out = "classifier"},
         .token_classification = token_head(),
     };
     t.emplace("bert", bert);
@@ -136,8 +150,8 @@ Architecture select_architecture(const ModelConfig& config, std::optional<ModelH
     Architecture arch;
     arch.name = config.architectures.empty() ? "T5ForConditionalGeneration" : config.architectures.front();
     if (arch.name != "T5ForConditionalGeneration" && !forced) {
-      throw Error(Errc::unsupported, "config.json: architecture '" + arch.name +
-                                         "' is not supported for t5 (T5ForConditionalGeneration)");
+      throw Error(Errc::unsupported,
+                  "config.json: architecture '" + arch.name + "' is not supported for t5 (T5ForConditionalGeneration)");
     }
     if (forced && *forced != ModelHead::seq2seq_lm) {
       throw Error(Errc::unsupported, "only the seq2seq LM head is supported for t5");

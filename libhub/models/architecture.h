@@ -14,8 +14,8 @@ namespace hub::models {
 
 // How position ids are numbered.
 enum class Positions {
-  absolute,        // 0, 1, 2, ... (BERT, DistilBERT)
-  after_padding,   // RoBERTa: padding_idx + 1 + index among non-padding tokens; padding gets padding_idx
+  absolute,       // 0, 1, 2, ... (BERT, DistilBERT)
+  after_padding,  // RoBERTa: padding_idx + 1 + index among non-padding tokens; padding gets padding_idx
 };
 
 // Weight names of the encoder body, relative to its prefix ("bert.", ""...); "{}" stands for the
@@ -37,13 +37,13 @@ struct EncoderLayout {
 // output projection. Sequence heads read the first token only.
 struct HeadLayout {
   ModelHead head = ModelHead::base;
-  bool uses_pooler = false;   // BERT sequence classification: the body's pooler output feeds `out`
-  std::string dense;          // empty: none
+  bool uses_pooler = false;      // BERT sequence classification: the body's pooler output feeds `out`
+  std::string dense;             // empty: none
   std::string dense_activation;  // "config" = the model's hidden_act; else an activation name
-  std::string norm;           // empty: none
-  std::string out;            // linear name (".weight" / ".bias")
-  std::string tied_out;       // used when `out`.weight is absent (tied word embeddings); empty: none
-  std::string out_bias;       // a bias stored apart from the projection (MLM); empty: none
+  std::string norm;              // empty: none
+  std::string out;               // linear name (".weight" / ".bias")
+  std::string tied_out;          // used when `out`.weight is absent (tied word embeddings); empty: none
+  std::string out_bias;          // a bias stored apart from the projection (MLM); empty: none
 };
 
 struct Architecture {

@@ -15,25 +15,100 @@ namespace {
 using Json = nlohmann::json;
 
 // Fields every PretrainedConfig may carry that do not change inference on the CPU engine.
-const std::set<std::string, std::less<>> kIgnoredFields = {
-    "_name_or_path", "architectures", "model_type", "transformers_version", "dtype", "torch_dtype",
-    "attention_probs_dropout_prob", "hidden_dropout_prob", "classifier_dropout", "dropout", "attention_dropout",
-    "qa_dropout", "seq_classif_dropout", "initializer_range", "use_cache", "bos_token_id", "eos_token_id",
-    "sep_token_id", "cls_token_id", "decoder_start_token_id", "tie_word_embeddings", "id2label", "label2id",
-    "num_labels", "_num_labels", "problem_type", "output_hidden_states", "output_attentions", "return_dict",
-    "chunk_size_feed_forward", "gradient_checkpointing", "finetuning_task", "tokenizer_class", "prefix",
-    "task_specific_params", "pruned_heads", "torchscript", "use_bfloat16", "is_encoder_decoder", "cross_attention_hidden_size",
-    "tie_encoder_decoder", "add_cross_attention", "is_decoder", "max_length", "min_length", "do_sample",
-    "early_stopping", "num_beams", "temperature", "top_k", "top_p", "repetition_penalty", "length_penalty",
-    "no_repeat_ngram_size", "bad_words_ids", "num_return_sequences", "output_scores", "return_dict_in_generate",
-    "forced_bos_token_id", "forced_eos_token_id", "remove_invalid_values", "diversity_penalty",
-    "num_beam_groups", "typical_p", "encoder_no_repeat_ngram_size", "exponential_decay_length_penalty",
-    "suppress_tokens", "begin_suppress_tokens", "tf_legacy_loss", "_attn_implementation_autoset",
-    "gradient_checkpointing", "sinusoidal_pos_embds", "tie_weights_", "summary_type", "summary_use_proj",
-    "summary_activation", "summary_proj_to_labels", "summary_first_dropout", "classifier_activation",
-    "layerdrop", "embedding_size", "attn_pdrop", "embd_pdrop", "resid_pdrop", "reorder_and_upcast_attn",
-    "scale_attn_by_inverse_layer_idx", "scale_attn_weights", "pretraining_tp", "use_bidirectional_attention",
-    "n_ctx", "bos_token_id", "eos_token_id", "dropout_rate", "initializer_factor"};
+const std::set<std::string, std::less<>> kIgnoredFields = {"_name_or_path",
+                                                           "architectures",
+                                                           "model_type",
+                                                           "transformers_version",
+                                                           "dtype",
+                                                           "torch_dtype",
+                                                           "attention_probs_dropout_prob",
+                                                           "hidden_dropout_prob",
+                                                           "classifier_dropout",
+                                                           "dropout",
+                                                           "attention_dropout",
+                                                           "qa_dropout",
+                                                           "seq_classif_dropout",
+                                                           "initializer_range",
+                                                           "use_cache",
+                                                           "bos_token_id",
+                                                           "eos_token_id",
+                                                           "sep_token_id",
+                                                           "cls_token_id",
+                                                           "decoder_start_token_id",
+                                                           "tie_word_embeddings",
+                                                           "id2label",
+                                                           "label2id",
+                                                           "num_labels",
+                                                           "_num_labels",
+                                                           "problem_type",
+                                                           "output_hidden_states",
+                                                           "output_attentions",
+                                                           "return_dict",
+                                                           "chunk_size_feed_forward",
+                                                           "gradient_checkpointing",
+                                                           "finetuning_task",
+                                                           "tokenizer_class",
+                                                           "prefix",
+                                                           "task_specific_params",
+                                                           "pruned_heads",
+                                                           "torchscript",
+                                                           "use_bfloat16",
+                                                           "is_encoder_decoder",
+                                                           "cross_attention_hidden_size",
+                                                           "tie_encoder_decoder",
+                                                           "add_cross_attention",
+                                                           "is_decoder",
+                                                           "max_length",
+                                                           "min_length",
+                                                           "do_sample",
+                                                           "early_stopping",
+                                                           "num_beams",
+                                                           "temperature",
+                                                           "top_k",
+                                                           "top_p",
+                                                           "repetition_penalty",
+                                                           "length_penalty",
+                                                           "no_repeat_ngram_size",
+                                                           "bad_words_ids",
+                                                           "num_return_sequences",
+                                                           "output_scores",
+                                                           "return_dict_in_generate",
+                                                           "forced_bos_token_id",
+                                                           "forced_eos_token_id",
+                                                           "remove_invalid_values",
+                                                           "diversity_penalty",
+                                                           "num_beam_groups",
+                                                           "typical_p",
+                                                           "encoder_no_repeat_ngram_size",
+                                                           "exponential_decay_length_penalty",
+                                                           "suppress_tokens",
+                                                           "begin_suppress_tokens",
+                                                           "tf_legacy_loss",
+                                                           "_attn_implementation_autoset",
+                                                           "gradient_checkpointing",
+                                                           "sinusoidal_pos_embds",
+                                                           "tie_weights_",
+                                                           "summary_type",
+                                                           "summary_use_proj",
+                                                           "summary_activation",
+                                                           "summary_proj_to_labels",
+                                                           "summary_first_dropout",
+                                                           "classifier_activation",
+                                                           "layerdrop",
+                                                           "embedding_size",
+                                                           "attn_pdrop",
+                                                           "embd_pdrop",
+                                                           "resid_pdrop",
+                                                           "reorder_and_upcast_attn",
+                                                           "scale_attn_by_inverse_layer_idx",
+                                                           "scale_attn_weights",
+                                                           "pretraining_tp",
+                                                           "use_bidirectional_attention",
+                                                           "n_ctx",
+                                                           "bos_token_id",
+                                                           "eos_token_id",
+                                                           "dropout_rate",
+                                                           "initializer_factor"};
 
 std::string where(std::string_view label, std::string_view field) {
   return std::string(label) + ": field '" + std::string(field) + "'";
@@ -224,8 +299,8 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
     c.relative_attention_num_buckets = size({"relative_attention_num_buckets"}, 32);
     c.relative_attention_max_distance = size({"relative_attention_max_distance"}, 128);
     // feed_forward_proj: "relu", "gated-gelu" (run with gelu_new, as transformers does), "gated-silu", ...
-    for (const char* n : {"feed_forward_proj", "dense_act_fn", "is_gated_act", "scale_decoder_outputs",
-                          "decoder_start_token_id"}) {
+    for (const char* n :
+         {"feed_forward_proj", "dense_act_fn", "is_gated_act", "scale_decoder_outputs", "decoder_start_token_id"}) {
       used.insert(n);
     }
     std::string proj = get_string(j, label, {"feed_forward_proj"}, "relu");
@@ -235,7 +310,8 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
     c.hidden_act = get_string(j, label, {"dense_act_fn"}, c.hidden_act);
     c.num_key_value_heads = c.num_attention_heads;
     c.type_vocab_size = 0;
-    if (auto ids = read_token_ids(j, label, "decoder_start_token_id"); !ids.empty()) c.decoder_start_token_id = ids.front();
+    if (auto ids = read_token_ids(j, label, "decoder_start_token_id"); !ids.empty())
+      c.decoder_start_token_id = ids.front();
     if (!j.value("scale_decoder_outputs", true)) {
       throw Error(Errc::unsupported, where(label, "scale_decoder_outputs") + ": false is not supported");
     }
@@ -302,7 +378,8 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
       c.sliding_window = it->get<std::size_t>();
     }
     if (c.sliding_window && (c.model_type == "qwen2" || c.model_type == "qwen3")) {
-      throw Error(Errc::unsupported, where(label, "use_sliding_window") + ": per-layer sliding windows are not supported");
+      throw Error(Errc::unsupported,
+                  where(label, "use_sliding_window") + ": per-layer sliding windows are not supported");
     }
     if (c.num_key_value_heads == 0 || c.num_attention_heads % c.num_key_value_heads != 0) {
       throw Error(Errc::invalid_input, where(label, "num_key_value_heads") + ": " +
@@ -314,13 +391,15 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
   for (const char* n : {"attention_bias", "mlp_bias", "tie_word_embeddings"}) used.insert(n);
   if (auto it = j.find("attention_bias"); it != j.end() && it->is_boolean()) c.attention_bias = it->get<bool>();
   if (auto it = j.find("mlp_bias"); it != j.end() && it->is_boolean()) c.mlp_bias = it->get<bool>();
-  if (auto it = j.find("tie_word_embeddings"); it != j.end() && it->is_boolean()) c.tie_word_embeddings = it->get<bool>();
+  if (auto it = j.find("tie_word_embeddings"); it != j.end() && it->is_boolean())
+    c.tie_word_embeddings = it->get<bool>();
   if (c.is_encoder_decoder && !c.tie_word_embeddings) c.tie_word_embeddings = true;  // T5's default
   if (auto ids = read_token_ids(j, label, "bos_token_id"); !ids.empty()) c.bos_token_id = ids.front();
   c.eos_token_ids = read_token_ids(j, label, "eos_token_id");
   used.insert("pad_token_id");
   if (auto it = j.find("pad_token_id"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer()) throw Error(Errc::invalid_input, where(label, "pad_token_id") + " must be an integer");
+    if (!it->is_number_integer())
+      throw Error(Errc::invalid_input, where(label, "pad_token_id") + " must be an integer");
     c.pad_token_id = it->get<std::int64_t>();
   }
   c.position_embedding_type = string({"position_embedding_type"}, "absolute");
@@ -330,8 +409,8 @@ ModelConfig ModelConfig::from_json(std::string_view text, std::string_view label
   if (c.hidden_size == 0 || c.num_attention_heads == 0 ||
       (c.head_dim == 0 && c.hidden_size % c.num_attention_heads != 0)) {
     throw Error(Errc::invalid_input, where(label, "num_attention_heads") + ": " + std::to_string(c.hidden_size) +
-                                         " hidden units do not split into " +
-                                         std::to_string(c.num_attention_heads) + " heads");
+                                         " hidden units do not split into " + std::to_string(c.num_attention_heads) +
+                                         " heads");
   }
   for (const auto& [key, value] : j.items()) {
     if (!used.contains(key) && !kIgnoredFields.contains(key)) {

@@ -132,7 +132,8 @@ void Decoder::validate(std::span<const std::int32_t> ids, std::span<const std::i
       throw Error(Errc::invalid_input, "model input: token id " + std::to_string(ids[i]) +
                                            " is outside the vocabulary (" + std::to_string(vocab_) + " ids)");
     }
-    if (mask[i] != 0 && mask[i] != 1) throw Error(Errc::invalid_input, "model input: attention_mask values must be 0 or 1");
+    if (mask[i] != 0 && mask[i] != 1)
+      throw Error(Errc::invalid_input, "model input: attention_mask values must be 0 or 1");
   }
 }
 
@@ -154,8 +155,8 @@ engine::MatrixView Decoder::step(engine::Backend& backend, DecoderWorkspace& ws,
       ws.positions[t] = real ? cache.next_position[b]++ : 1;
       cache.valid[b * cache.capacity + past + i] = real ? 1 : 0;
       if (real && static_cast<std::size_t>(ws.positions[t]) >= max_positions_ && !rope_) {
-        throw Error(Errc::invalid_input, "model input: more than the model's " + std::to_string(max_positions_) +
-                                             " positions");
+        throw Error(Errc::invalid_input,
+                    "model input: more than the model's " + std::to_string(max_positions_) + " positions");
       }
     }
     longest = std::max<std::size_t>(longest, static_cast<std::size_t>(cache.next_position[b]));

@@ -22,9 +22,9 @@ namespace hub::models {
 struct KvCache {
   std::size_t batch = 0;
   std::size_t capacity = 0;
-  std::size_t length = 0;                 // slots filled per row
-  std::vector<std::vector<float>> k, v;   // per layer: [batch * capacity, kv_heads * head_dim]
-  std::vector<std::int32_t> valid;        // [batch * capacity]: 1 for real tokens, 0 for padding
+  std::size_t length = 0;                   // slots filled per row
+  std::vector<std::vector<float>> k, v;     // per layer: [batch * capacity, kv_heads * head_dim]
+  std::vector<std::int32_t> valid;          // [batch * capacity]: 1 for real tokens, 0 for padding
   std::vector<std::int32_t> next_position;  // per row: the position id of its next real token
 };
 

@@ -9,10 +9,10 @@
 namespace hub::models {
 
 struct DecoderLayout {
-  std::string family;  // model_type
-  std::string word_embeddings;      // "model.embed_tokens.weight"
-  std::string position_embeddings;  // learned positions (GPT-2); empty: rotary
-  std::string layer;                // "model.layers.{}."
+  std::string family;                                       // model_type
+  std::string word_embeddings;                              // "model.embed_tokens.weight"
+  std::string position_embeddings;                          // learned positions (GPT-2); empty: rotary
+  std::string layer;                                        // "model.layers.{}."
   std::string input_norm, post_attention_norm, final_norm;  // norm prefixes
   // Attention: either one fused projection (qkv) or three.
   std::string qkv, query, key, value, output;

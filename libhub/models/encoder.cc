@@ -27,8 +27,9 @@ Encoder::Encoder(const ModelConfig& c, const EncoderLayout& layout, const Weight
     }
   }
   if (!found) {
-    throw Error(Errc::invalid_input, "weights: no '" + layout.word_embeddings + "' under any of the expected prefixes (" +
-                                         layout.prefixes.front() + "...): not a " + c.model_type + " checkpoint?");
+    throw Error(Errc::invalid_input, "weights: no '" + layout.word_embeddings +
+                                         "' under any of the expected prefixes (" + layout.prefixes.front() +
+                                         "...): not a " + c.model_type + " checkpoint?");
   }
   const std::size_t h = hidden_, inter = c.intermediate_size;
   word_ = weights.operand(prefix + layout.word_embeddings, vocab_, h);
@@ -62,7 +63,8 @@ void Encoder::validate(const ModelInput& in) const {
   if (in.batch == 0 || in.seq_len == 0) throw Error(Errc::invalid_input, "model input: empty batch");
   if (in.input_ids.size() != n || in.attention_mask.size() != n ||
       (!in.token_type_ids.empty() && in.token_type_ids.size() != n)) {
-    throw Error(Errc::invalid_input, "model input: input_ids, attention_mask and token_type_ids must hold batch x seq_len values");
+    throw Error(Errc::invalid_input,
+                "model input: input_ids, attention_mask and token_type_ids must hold batch x seq_len values");
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (in.input_ids[i] < 0 || static_cast<std::size_t>(in.input_ids[i]) >= vocab_) {

@@ -7,11 +7,15 @@
 namespace hub::models {
 
 Head::Head(const ModelConfig& c, const HeadLayout& layout, const Encoder& encoder, const WeightSource& weights)
-    : kind_(layout.head), encoder_(encoder), uses_pooler_(layout.uses_pooler), eps_(static_cast<float>(c.layer_norm_eps)) {
+    : kind_(layout.head),
+      encoder_(encoder),
+      uses_pooler_(layout.uses_pooler),
+      eps_(static_cast<float>(c.layer_norm_eps)) {
   const std::size_t h = c.hidden_size;
   const std::size_t n = kind_ == ModelHead::masked_lm ? c.vocab_size : c.num_labels();
   if (uses_pooler_ && encoder.pooler() == nullptr) {
-    throw Error(Errc::invalid_input, "weights: the sequence classification head needs the pooler (pooler.dense), which is missing");
+    throw Error(Errc::invalid_input,
+                "weights: the sequence classification head needs the pooler (pooler.dense), which is missing");
   }
   if (!layout.dense.empty()) {
     dense_ = weights.linear(layout.dense, h, h);
@@ -25,7 +29,8 @@ Head::Head(const ModelConfig& c, const HeadLayout& layout, const Encoder& encode
   } else if (layout.tied_out == "word_embeddings") {
     // Tied: the projection is the word embedding matrix itself; borrow it without a copy.
     const auto& we = encoder.word_embeddings();
-    if (we.rows() != n || we.cols() != h) throw Error(Errc::invalid_input, "weights: tied embeddings do not match the head");
+    if (we.rows() != n || we.cols() != h)
+      throw Error(Errc::invalid_input, "weights: tied embeddings do not match the head");
     out_.weight = engine::Weight::borrow(we);
   } else {
     throw Error(Errc::invalid_input, "weights: tensor '" + layout.out + ".weight' is missing");

@@ -9,9 +9,9 @@
 #include "hub/safetensors.h"
 #include "models/architecture.h"
 #include "models/decoder.h"
-#include "models/t5.h"
 #include "models/encoder.h"
 #include "models/head.h"
+#include "models/t5.h"
 
 namespace hub {
 
@@ -35,12 +35,12 @@ class Model::Impl {
   safetensors::Checkpoint checkpoint;
   std::unique_ptr<engine::Backend> backend;
   std::unique_ptr<models::Encoder> encoder;
-  std::unique_ptr<models::Head> head;  // null for the base model
+  std::unique_ptr<models::Head> head;        // null for the base model
   std::unique_ptr<models::Decoder> decoder;  // decoder-only families (then encoder is null)
   std::unique_ptr<models::T5> t5;            // encoder-decoder
-  GenerationOptions generation;             // generation_config.json over config.json
+  GenerationOptions generation;              // generation_config.json over config.json
   mutable models::DecoderWorkspace decoder_workspace;
-  mutable std::mutex mutex;            // one forward at a time: the workspace is shared
+  mutable std::mutex mutex;  // one forward at a time: the workspace is shared
   mutable models::Workspace workspace;
 };
 

@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "hub/auto_tokenizer.h"
 #include "hub/error.h"
 #include "hub/model.h"
-#include "hub/auto_tokenizer.h"
 #include "hub/tokenizer.h"
 
 namespace hub {
@@ -66,10 +66,12 @@ std::vector<PoolMode> read_pooling(const std::filesystem::path& path) {
       throw Error(Errc::invalid_input, where + ": pooling_mode must be a string or a list");
     }
   } else {
-    const std::pair<const char*, PoolMode> flags[] = {
-        {"pooling_mode_cls_token", PoolMode::cls},          {"pooling_mode_max_tokens", PoolMode::max},
-        {"pooling_mode_mean_tokens", PoolMode::mean},       {"pooling_mode_mean_sqrt_len_tokens", PoolMode::mean_sqrt_len},
-        {"pooling_mode_weightedmean_tokens", PoolMode::weighted_mean}, {"pooling_mode_lasttoken", PoolMode::last_token}};
+    const std::pair<const char*, PoolMode> flags[] = {{"pooling_mode_cls_token", PoolMode::cls},
+                                                      {"pooling_mode_max_tokens", PoolMode::max},
+                                                      {"pooling_mode_mean_tokens", PoolMode::mean},
+                                                      {"pooling_mode_mean_sqrt_len_tokens", PoolMode::mean_sqrt_len},
+                                                      {"pooling_mode_weightedmean_tokens", PoolMode::weighted_mean},
+                                                      {"pooling_mode_lasttoken", PoolMode::last_token}};
     for (const auto& [key, mode] : flags) {
       if (j.value(key, false)) modes.push_back(mode);
     }
@@ -97,10 +99,12 @@ SentenceTransformer SentenceTransformer::from_pretrained(std::string_view name_o
   auto resolved = resolve_pretrained(name_or_path, options.pretrained);
   const auto& dir = resolved.folder;
   if (!std::filesystem::exists(dir / "modules.json")) {
-    throw Error(Errc::invalid_input, std::string(name_or_path) + ": no modules.json (not a sentence-transformers model)");
+    throw Error(Errc::invalid_input,
+                std::string(name_or_path) + ": no modules.json (not a sentence-transformers model)");
   }
   Json modules = read_json(dir / "modules.json");
-  if (!modules.is_array() || modules.empty()) throw Error(Errc::invalid_input, (dir / "modules.json").string() + ": expected a list of modules");
+  if (!modules.is_array() || modules.empty())
+    throw Error(Errc::invalid_input, (dir / "modules.json").string() + ": expected a list of modules");
   std::optional<std::filesystem::path> transformer_dir;
   std::vector<PoolMode> pooling;
   bool normalize = false;
@@ -112,18 +116,22 @@ SentenceTransformer SentenceTransformer::from_pretrained(std::string_view name_o
     }
     const std::string kind = module_kind(type);
     if (kind == "Transformer") {
-      if (transformer_dir || !pooling.empty()) throw Error(Errc::unsupported, "modules.json: Transformer must come first, once");
+      if (transformer_dir || !pooling.empty())
+        throw Error(Errc::unsupported, "modules.json: Transformer must come first, once");
       transformer_dir = path.empty() ? dir : dir / path;
     } else if (kind == "Pooling") {
       pooling = read_pooling(dir / path / "config.json");
     } else if (kind == "Normalize") {
       normalize = true;
     } else {
-      throw Error(Errc::unsupported, "modules.json: module '" + type + "' is not supported (Transformer, Pooling, Normalize)");
+      throw Error(Errc::unsupported,
+                  "modules.json: module '" + type + "' is not supported (Transformer, Pooling, Normalize)");
     }
   }
   if (!transformer_dir) throw Error(Errc::invalid_input, "modules.json: no Transformer module");
-  if (pooling.empty()) throw Error(Errc::unsupported, "modules.json: a model without a Pooling module gives token embeddings, not sentence embeddings");
+  if (pooling.empty())
+    throw Error(Errc::unsupported,
+                "modules.json: a model without a Pooling module gives token embeddings, not sentence embeddings");
   ModelOptions model_options = options;
   model_options.head = ModelHead::base;
   auto model = AutoModel::from_pretrained(transformer_dir->string(), model_options);
@@ -167,8 +175,9 @@ std::vector<std::vector<float>> SentenceTransformer::encode(const std::vector<st
   eo.max_length = impl_->max_seq_length;
   batch_size = std::max<std::size_t>(batch_size, 1);
   for (std::size_t start = 0; start < texts.size(); start += batch_size) {
-    std::vector<std::string> chunk(texts.begin() + static_cast<std::ptrdiff_t>(start),
-                                   texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + batch_size)));
+    std::vector<std::string> chunk(
+        texts.begin() + static_cast<std::ptrdiff_t>(start),
+        texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + batch_size)));
     auto encodings = impl_->tokenizer.encode_batch(chunk, eo);
     auto input = ModelInput::from_encodings(encodings, pad);
     auto result = impl_->model.forward(input);

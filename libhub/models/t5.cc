@@ -21,9 +21,10 @@ std::size_t bucket(std::int64_t relative, bool bidirectional, std::size_t num_bu
   }
   const std::size_t max_exact = n / 2;
   if (static_cast<std::size_t>(relative) < max_exact) return result + static_cast<std::size_t>(relative);
-  const float scaled = std::log(static_cast<float>(relative) / static_cast<float>(max_exact)) /
-                       static_cast<float>(std::log(static_cast<double>(max_distance) / static_cast<double>(max_exact))) *
-                       static_cast<float>(n - max_exact);
+  const float scaled =
+      std::log(static_cast<float>(relative) / static_cast<float>(max_exact)) /
+      static_cast<float>(std::log(static_cast<double>(max_distance) / static_cast<double>(max_exact))) *
+      static_cast<float>(n - max_exact);
   std::size_t large = max_exact + static_cast<std::size_t>(scaled);
   return result + std::min(large, n - 1);
 }
@@ -246,21 +247,22 @@ engine::MatrixView T5::decode(engine::Backend& backend, DecoderWorkspace& ws, T5
     // Cross-attention over the encoder output (no position bias).
     backend.norm(x, rms(*l.cross_norm), normed);
     backend.linear(normed, l.cross.q, q);
-    backend.causal_attention({.q = q,
-                              .k_cache = engine::ConstMatrixView(s.cross_k[li].data(), rows * s.encoder_length, inner_, inner_),
-                              .v_cache = engine::ConstMatrixView(s.cross_v[li].data(), rows * s.encoder_length, inner_, inner_),
-                              .out = ctx,
-                              .batch = rows,
-                              .new_tokens = 1,
-                              .past = 0,
-                              .capacity = s.encoder_length,
-                              .q_heads = heads_,
-                              .kv_heads = heads_,
-                              .head_dim = head_dim_,
-                              .key_valid = s.encoder_valid,
-                              .scale = 1.0f,
-                              .causal = false,
-                              .key_count = s.encoder_length});
+    backend.causal_attention(
+        {.q = q,
+         .k_cache = engine::ConstMatrixView(s.cross_k[li].data(), rows * s.encoder_length, inner_, inner_),
+         .v_cache = engine::ConstMatrixView(s.cross_v[li].data(), rows * s.encoder_length, inner_, inner_),
+         .out = ctx,
+         .batch = rows,
+         .new_tokens = 1,
+         .past = 0,
+         .capacity = s.encoder_length,
+         .q_heads = heads_,
+         .kv_heads = heads_,
+         .head_dim = head_dim_,
+         .key_valid = s.encoder_valid,
+         .scale = 1.0f,
+         .causal = false,
+         .key_count = s.encoder_length});
     backend.linear(ctx, l.cross.o, out);
     backend.add(x, out);
     ffn(backend, ws, l, x, rows);

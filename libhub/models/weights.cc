@@ -18,14 +18,15 @@ void WeightSource::check_shape(const safetensors::TensorView& view, const std::s
   bool ok = rows == 0 ? (view.shape.size() == 1 && view.shape[0] == cols)
                       : (view.shape.size() == 2 && view.shape[0] == rows && view.shape[1] == cols);
   if (!ok) {
-    std::vector<std::uint64_t> want = rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
+    std::vector<std::uint64_t> want =
+        rows == 0 ? std::vector<std::uint64_t>{cols} : std::vector<std::uint64_t>{rows, cols};
     throw Error(Errc::invalid_input, "weights: tensor '" + name + "' has shape " + shape_text(view.shape) +
                                          ", expected " + shape_text(want));
   }
 }
 
 engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols,
-                                   bool transposed) const {
+                                    bool transposed) const {
   auto view = checkpoint_.find(name);
   if (!view) throw Error(Errc::invalid_input, "weights: tensor '" + name + "' is missing");
   check_shape(*view, name, rows, cols);

@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "engine/weight.h"
-#include "models/lora.h"
 #include "hub/safetensors.h"
+#include "models/lora.h"
 
 namespace hub::models {
 

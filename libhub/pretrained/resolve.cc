@@ -31,8 +31,8 @@ PullResult pull_for_model(const RepoId& repo, const std::string& revision, const
 const std::vector<std::string>& default_pretrained_globs() {
   // fnmatch semantics as in huggingface_hub: '*' also crosses '/', so "*.json" takes
   // 1_Pooling/config.json of a sentence-transformers repo too.
-  static const std::vector<std::string> globs = {"*.json", "*.safetensors", "*.txt", "*.model", "*.tiktoken",
-                                                 "*.jinja"};
+  static const std::vector<std::string> globs = {"*.json",  "*.safetensors", "*.txt",
+                                                 "*.model", "*.tiktoken",    "*.jinja"};
   return globs;
 }
 
@@ -56,8 +56,8 @@ ResolvedPretrained resolve_pretrained(std::string_view name_or_path, const Pretr
     repo = RepoId::parse(id_text);
   } catch (const Error& e) {
     throw Error(Errc::invalid_input, "'" + std::string(name_or_path) +
-                                         "' is neither an existing file or folder nor a valid repo id (" +
-                                         e.what() + ")");
+                                         "' is neither an existing file or folder nor a valid repo id (" + e.what() +
+                                         ")");
   }
   std::string revision = rev ? std::string(*rev) : options.revision;
   validate_revision(revision);

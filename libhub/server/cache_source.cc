@@ -17,7 +17,7 @@ namespace hub::server {
 namespace {
 
 struct CachedRef {
-  std::string name;    // path under refs/: "main", "refs/pr/1"
+  std::string name;  // path under refs/: "main", "refs/pr/1"
   std::string commit;
 };
 
@@ -168,9 +168,9 @@ class CacheRepo : public LiveRepo {
         in.blob_oid = git_blob_sha1_hex(lfs_pointer(name, f.size));
       } else if (!blobs.empty() && f.source.parent_path() == blobs && is_commit_hash(name)) {
         in.blob_oid = name;
-      } else if (auto it = plain_.find(f.source.native());
-                 it != plain_.end() && it->second.size == f.size && it->second.mtime_ns == f.mtime_ns &&
-                 it->second.inode == f.inode) {
+      } else if (auto it = plain_.find(f.source.native()); it != plain_.end() && it->second.size == f.size &&
+                                                           it->second.mtime_ns == f.mtime_ns &&
+                                                           it->second.inode == f.inode) {
         in.blob_oid = it->second.blob_oid;
         in.lfs = it->second.lfs;
       } else {

@@ -11,9 +11,7 @@
 namespace hub::server {
 namespace {
 
-bool skipped_name(std::string_view name) {
-  return name == ".git" || name == ".DS_Store" || name == "Thumbs.db";
-}
+bool skipped_name(std::string_view name) { return name == ".git" || name == ".DS_Store" || name == "Thumbs.db"; }
 
 bool inside(const stdfs::path& path, const stdfs::path& boundary) {
   auto p = path.native();
@@ -27,9 +25,8 @@ std::int64_t mtime_of(const struct stat& st) {
 
 bool valid_name(std::string_view rel) {
   if (!is_utf8(rel)) return false;
-  return std::none_of(rel.begin(), rel.end(), [](char c) {
-    return c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
+  return std::none_of(rel.begin(), rel.end(),
+                      [](char c) { return c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 }  // namespace
@@ -62,15 +59,15 @@ std::vector<DiskFile> scan_files(const stdfs::path& dir, const stdfs::path& boun
     std::string name = p.filename().string();
     bool is_link = it->is_symlink(ec);
     bool is_dir = !is_link && it->is_directory(ec);
-    if (skipped_name(name) ||
-        (is_dir && name == "huggingface" && p.parent_path().filename() == ".cache")) {
+    if (skipped_name(name) || (is_dir && name == "huggingface" && p.parent_path().filename() == ".cache")) {
       if (is_dir) it.disable_recursion_pending();
       continue;
     }
     if (is_dir) continue;
     std::string rel = p.lexically_relative(dir).generic_string();
     if (!valid_name(rel)) {
-      if (warn) warn("skipping " + p.string() + ": the name cannot be served (control character, backslash or invalid UTF-8)");
+      if (warn)
+        warn("skipping " + p.string() + ": the name cannot be served (control character, backslash or invalid UTF-8)");
       continue;
     }
     DiskFile f;

@@ -12,8 +12,8 @@
 namespace hub::server {
 
 struct DiskFile {
-  std::string path;     // relative to the scanned folder, '/'-separated
-  stdfs::path source;   // the regular file to read: the canonical target of a symlink
+  std::string path;    // relative to the scanned folder, '/'-separated
+  stdfs::path source;  // the regular file to read: the canonical target of a symlink
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::uint64_t inode = 0;

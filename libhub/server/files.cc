@@ -27,7 +27,10 @@ std::string base_name(std::string_view path) {
 std::string content_disposition(std::string_view path) {
   std::string name = base_name(path);
   std::string ascii;
-  for (char c : name) ascii += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e || c == '"' || c == '\\') ? '_' : c;
+  for (char c : name)
+    ascii += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e || c == '"' || c == '\\')
+                 ? '_'
+                 : c;
   return "inline; filename*=UTF-8''" + percent_encode(name, false) + "; filename=\"" + ascii + "\";";
 }
 
@@ -80,8 +83,9 @@ Reply Handler::resolve(const Context& c, const Found& f, bool raw) const {
     const std::string& commit = snap->commit().id;
     const Entry* e = snap->find(path);
     if (!e || !e->is_file()) {
-      Reply r = error_reply(404, kEntryNotFound,
-                            "Entry not found: " + path + " does not exist at revision " + rev + " of " + repo->id.display());
+      Reply r =
+          error_reply(404, kEntryNotFound,
+                      "Entry not found: " + path + " does not exist at revision " + rev + " of " + repo->id.display());
       r.add_header("X-Repo-Commit", commit);
       return r;
     }
@@ -174,7 +178,8 @@ Reply Handler::lfs_batch(const Context& c, const Found& f) const {
   if (j.is_discarded() || !j.is_object() || !j.contains("objects") || !j["objects"].is_array())
     return lfs_error(422, "BadRequest", "invalid LFS batch request: expected a JSON object with \"objects\"");
   std::string operation = string_field(j, "operation");
-  if (!operation.empty() && operation != "download") return lfs_error(403, "ReadOnly", "hub serve is a read-only mirror: LFS uploads are not accepted");
+  if (!operation.empty() && operation != "download")
+    return lfs_error(403, "ReadOnly", "hub serve is a read-only mirror: LFS uploads are not accepted");
 
   // Objects are looked up at the requested ref, else at every commit (default branch first).
   std::vector<std::shared_ptr<const Snapshot>> snaps;
@@ -209,8 +214,9 @@ Reply Handler::lfs_batch(const Context& c, const Found& f) const {
     } else {
       out["size"] = e->size;
       out["authenticated"] = true;
-      out["actions"] = {{"download",
-                         {{"href", base + where->commit().id + "/" + percent_encode(e->path, true)}, {"expires_in", 3600}}}};
+      out["actions"] = {
+          {"download",
+           {{"href", base + where->commit().id + "/" + percent_encode(e->path, true)}, {"expires_in", 3600}}}};
     }
     objects.push_back(std::move(out));
   }

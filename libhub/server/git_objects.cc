@@ -51,7 +51,7 @@ struct SignatureFree {
 // An ODB backend that only answers "this blob exists". The tree builder checks that every blob
 // it is given exists; the real bytes stay in the served files, hashed by the caller.
 struct KnownBlobs {
-  git_odb_backend parent;  // first member: libgit2 hands us back this pointer
+  git_odb_backend parent;               // first member: libgit2 hands us back this pointer
   std::unordered_set<std::string> ids;  // raw 20-byte ids
 
   static KnownBlobs* self(git_odb_backend* b) { return reinterpret_cast<KnownBlobs*>(b); }
@@ -152,12 +152,9 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
   std::vector<std::string> dirs;
   dirs.reserve(children.size());
   for (auto& [dir, kids] : children) dirs.push_back(dir);
-  auto depth = [](const std::string& d) {
-    return d.empty() ? 0 : 1 + std::count(d.begin(), d.end(), '/');
-  };
-  std::stable_sort(dirs.begin(), dirs.end(), [&](const std::string& a, const std::string& b) {
-    return depth(a) > depth(b);
-  });
+  auto depth = [](const std::string& d) { return d.empty() ? 0 : 1 + std::count(d.begin(), d.end(), '/'); };
+  std::stable_sort(dirs.begin(), dirs.end(),
+                   [&](const std::string& a, const std::string& b) { return depth(a) > depth(b); });
 
   GitTrees out;
   for (const std::string& dir : dirs) {
@@ -176,8 +173,7 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
       out.root = oid_hex(tree_oid);
     } else {
       out.dirs[dir] = oid_hex(tree_oid);
-      children[std::string(parent_dir(dir))].push_back(
-          {std::string(base_name(dir)), tree_oid, GIT_FILEMODE_TREE});
+      children[std::string(parent_dir(dir))].push_back({std::string(base_name(dir)), tree_oid, GIT_FILEMODE_TREE});
     }
   }
 
@@ -190,8 +186,8 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
     check(git_tree_lookup(&raw_tree, repo.get(), &root), "git_tree_lookup");
     std::unique_ptr<git_tree, TreeFree> tree(raw_tree);
     git_oid commit_oid;
-    check(git_commit_create(&commit_oid, repo.get(), nullptr, sig.get(), sig.get(), nullptr,
-                            kFolderCommitMessage, tree.get(), 0, nullptr),
+    check(git_commit_create(&commit_oid, repo.get(), nullptr, sig.get(), sig.get(), nullptr, kFolderCommitMessage,
+                            tree.get(), 0, nullptr),
           "git_commit_create");
     out.commit = oid_hex(commit_oid);
   }

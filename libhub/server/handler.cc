@@ -99,7 +99,8 @@ Reply Handler::dispatch(Context& c) const {
     case RouteKind::tree: return is_get(req) ? tree(c, *found) : method_not_allowed("GET");
     case RouteKind::paths_info: return req.method == "POST" ? paths_info(c, *found) : method_not_allowed("POST");
     case RouteKind::resolve:
-    case RouteKind::raw: return is_get(req) ? resolve(c, *found, kind == RouteKind::raw) : method_not_allowed("GET, HEAD");
+    case RouteKind::raw:
+      return is_get(req) ? resolve(c, *found, kind == RouteKind::raw) : method_not_allowed("GET, HEAD");
     case RouteKind::lfs_batch: return req.method == "POST" ? lfs_batch(c, *found) : method_not_allowed("POST");
     case RouteKind::write_api:
       return error_reply(403, "ReadOnly", "hub serve is a read-only mirror: uploads and commits are not accepted");
@@ -134,7 +135,8 @@ Reply Handler::revision_not_found(const RepoView& repo, const std::string& revis
 }
 
 Reply Handler::whoami(const Context& c) const {
-  if (!c.authenticated) return error_reply(401, "Unauthorized", "You must be authenticated: send Authorization: Bearer <token>");
+  if (!c.authenticated)
+    return error_reply(401, "Unauthorized", "You must be authenticated: send Authorization: Bearer <token>");
   nlohmann::json j = {
       {"type", "user"},
       {"id", "000000000000000000000000"},

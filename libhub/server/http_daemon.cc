@@ -153,7 +153,8 @@ struct HttpDaemon::State {
     *req_cls = nullptr;
     if (!ex) return;
     if (self->options.access_log && ex->status != 0) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ex->started).count();
+      auto us =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ex->started).count();
       char tail[96];
       std::snprintf(tail, sizeof(tail), " %d %llu %.1fms%s", ex->status, static_cast<unsigned long long>(ex->bytes),
                     static_cast<double>(us) / 1000.0, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
@@ -204,17 +205,11 @@ HttpDaemon::HttpDaemon(DaemonOptions options, RequestFn handler) : state_(std::m
   sigaddset(&block, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &block, &previous);
   MHD_Daemon* d = MHD_start_daemon(
-      flags, o.port, nullptr, nullptr, &State::access, state_.get(),
-      MHD_OPTION_EXTERNAL_LOGGER, &State::mhd_log, state_.get(),
-      MHD_OPTION_SOCK_ADDR, addrs->ai_addr,
-      MHD_OPTION_THREAD_POOL_SIZE, threads,
-      MHD_OPTION_CONNECTION_LIMIT, 4000u,
-      MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(128 * 1024),
-      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-      MHD_OPTION_NOTIFY_COMPLETED, &State::completed, state_.get(),
-      MHD_OPTION_UNESCAPE_CALLBACK, &keep_escaped, nullptr,
-      MHD_OPTION_END);
+      flags, o.port, nullptr, nullptr, &State::access, state_.get(), MHD_OPTION_EXTERNAL_LOGGER, &State::mhd_log,
+      state_.get(), MHD_OPTION_SOCK_ADDR, addrs->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      static_cast<size_t>(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+      &State::completed, state_.get(), MHD_OPTION_UNESCAPE_CALLBACK, &keep_escaped, nullptr, MHD_OPTION_END);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (!d)
     throw Error(Errc::io, "cannot listen on " + o.host + ":" + port + " (address in use, or not allowed to bind)");

@@ -10,8 +10,8 @@ namespace hub::server {
 namespace {
 
 // Weight and archive formats that the Hub's default .gitattributes sends through LFS.
-constexpr std::array<std::string_view, 9> kLfsSuffixes = {
-    ".safetensors", ".bin", ".gguf", ".pt", ".pth", ".onnx", ".msgpack", ".h5", ".ckpt"};
+constexpr std::array<std::string_view, 9> kLfsSuffixes = {".safetensors", ".bin",     ".gguf", ".pt",  ".pth",
+                                                          ".onnx",        ".msgpack", ".h5",   ".ckpt"};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

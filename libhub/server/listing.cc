@@ -42,8 +42,9 @@ Reply Handler::tree(const Context& c, const Found& f) const {
   if (!dir.empty()) {
     const Entry* e = snap->find(dir);
     if (!e || e->is_file()) {
-      Reply r = error_reply(404, kEntryNotFound,
-                            "Entry not found: no folder '" + dir + "' at revision " + rev + " of " + f.repo->id.display());
+      Reply r =
+          error_reply(404, kEntryNotFound,
+                      "Entry not found: no folder '" + dir + "' at revision " + rev + " of " + f.repo->id.display());
       r.add_header("X-Repo-Commit", snap->commit().id);
       return r;
     }
@@ -119,15 +120,19 @@ Reply Handler::paths_info(const Context& c, const Found& f) const {
       return error_reply(400, "BadRequest", "paths-info: expected {\"paths\": [...]}");
     }
     if (auto e = j.find("expand"); e != j.end()) {
-      if (e->is_boolean()) expand = e->get<bool>();
-      else if (e->is_string()) expand = parse_bool(e->get<std::string>());
+      if (e->is_boolean())
+        expand = e->get<bool>();
+      else if (e->is_string())
+        expand = parse_bool(e->get<std::string>());
     }
   } else {
     auto form = parse_query(body);
     if (!form) return error_reply(400, "BadRequest", "paths-info: malformed form body");
     for (auto& [k, v] : *form) {
-      if (k == "paths" || k == "paths[]") paths.push_back(v);
-      else if (k == "expand") expand = parse_bool(v);
+      if (k == "paths" || k == "paths[]")
+        paths.push_back(v);
+      else if (k == "expand")
+        expand = parse_bool(v);
     }
   }
 

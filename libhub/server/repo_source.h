@@ -94,7 +94,7 @@ class ListedSource : public RepoSource {
   void relist();  // requires mu_
 
   std::chrono::milliseconds interval_;
-  std::mutex mu_;  // guards repos_, listed_at_
+  std::mutex mu_;                                           // guards repos_, listed_at_
   std::map<std::string, std::shared_ptr<LiveRepo>> repos_;  // by RepoId::folder_name()
   std::chrono::steady_clock::time_point listed_at_{};
 };

@@ -39,8 +39,8 @@ std::vector<std::string> repo_tags(const Snapshot& snap, const CardMeta& card) {
   auto add = [&](const std::string& t) {
     if (!t.empty() && seen.insert(t).second) tags.push_back(t);
   };
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kByExtension = {{
-      {".safetensors", "safetensors"}, {".gguf", "gguf"}, {".onnx", "onnx"}, {".bin", "pytorch"}, {".pt", "pytorch"}}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kByExtension = {
+      {{".safetensors", "safetensors"}, {".gguf", "gguf"}, {".onnx", "onnx"}, {".bin", "pytorch"}, {".pt", "pytorch"}}};
   for (const Entry& e : snap.entries()) {
     if (!e.is_file()) continue;
     for (auto [ext, tag] : kByExtension)

@@ -49,7 +49,7 @@ bool api_action(const Segments& rest, std::size_t id_len, RouteKind& kind, RepoR
     std::string rev = join(rest, k + 1);
     if (rev.empty()) return false;
     r.revision = std::move(rev);
-    kind = action == "revision" ? RouteKind::repo_info
+    kind = action == "revision"     ? RouteKind::repo_info
            : action == "paths-info" ? RouteKind::paths_info
                                     : RouteKind::write_api;
     return true;

@@ -40,7 +40,7 @@ struct RepoRoute {
 struct Route {
   RouteKind kind = RouteKind::not_found;  // the first candidate's kind for repo routes
   std::vector<RepoRoute> candidates;      // repo routes only; most likely first
-  std::string error;                  // why, for bad_request
+  std::string error;                      // why, for bad_request
 };
 
 // `path` is the target's path without the query string, still percent-encoded.

@@ -38,16 +38,17 @@ std::string iso_time(std::int64_t unix_ns) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buf;
 }
 
 std::shared_ptr<const Snapshot> Snapshot::build(std::vector<FileInput> files, CommitInfo commit) {
-  std::sort(files.begin(), files.end(), [](const FileInput& a, const FileInput& b) { return path_less(a.path, b.path); });
-  files.erase(std::unique(files.begin(), files.end(),
-                          [](const FileInput& a, const FileInput& b) { return a.path == b.path; }),
-              files.end());
+  std::sort(files.begin(), files.end(),
+            [](const FileInput& a, const FileInput& b) { return path_less(a.path, b.path); });
+  files.erase(
+      std::unique(files.begin(), files.end(), [](const FileInput& a, const FileInput& b) { return a.path == b.path; }),
+      files.end());
 
   auto snap = std::make_shared<Snapshot>();
   std::vector<GitBlobRef> blobs;

@@ -30,12 +30,12 @@ enum class EntryType { file, directory };
 
 struct Entry {
   EntryType type = EntryType::file;
-  std::string path;         // repo-relative, '/'-separated
-  std::uint64_t size = 0;   // content size (0 for directories)
-  std::string oid;          // git object id: blob (of the pointer, for LFS) or tree
+  std::string path;        // repo-relative, '/'-separated
+  std::uint64_t size = 0;  // content size (0 for directories)
+  std::string oid;         // git object id: blob (of the pointer, for LFS) or tree
   std::optional<LfsInfo> lfs;
-  stdfs::path source;       // files: where the content is read from
-  std::int64_t mtime_ns = 0;  // files: source mtime when the snapshot was built (change check)
+  stdfs::path source;           // files: where the content is read from
+  std::int64_t mtime_ns = 0;    // files: source mtime when the snapshot was built (change check)
   std::size_t subtree_end = 0;  // directories: one past the last descendant in Snapshot::entries
 
   bool is_file() const { return type == EntryType::file; }
@@ -102,7 +102,7 @@ struct RepoView {
   std::string fallback_head;  // commit for "HEAD" when the repo has no default branch (cache)
   std::vector<Ref> branches, tags, converts, pull_requests;
   std::map<std::string, std::shared_ptr<const Snapshot>> commits;  // by commit id
-  std::int64_t created_ns = 0;   // for createdAt
+  std::int64_t created_ns = 0;                                     // for createdAt
   // True when file content may change under a snapshot (a live folder): handlers then check the
   // source's size and mtime before serving bytes.
   bool mutable_sources = false;

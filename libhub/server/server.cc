@@ -89,7 +89,8 @@ void Server::start() {
   h.page_size = o.page_size;
   impl_->handler = std::make_unique<server::Handler>(std::move(h), impl_->sources);
   server::Handler* handler = impl_->handler.get();
-  impl_->daemon = std::make_unique<server::HttpDaemon>(d, [handler](const server::Request& r) { return handler->handle(r); });
+  impl_->daemon =
+      std::make_unique<server::HttpDaemon>(d, [handler](const server::Request& r) { return handler->handle(r); });
   impl_->port = impl_->daemon->port();
 }
 

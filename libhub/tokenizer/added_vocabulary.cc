@@ -4,7 +4,8 @@
 
 namespace hub::tokenizer {
 
-void AddedVocabulary::add_tokens(const std::vector<AddedToken>& tokens, const Model& model, const Normalizer* normalizer) {
+void AddedVocabulary::add_tokens(const std::vector<AddedToken>& tokens, const Model& model,
+                                 const Normalizer* normalizer) {
   for (const auto& t : tokens) {
     if (t.special && !t.content.empty() && !special_set_.count(t.content)) {
       special_tokens_.push_back(t);

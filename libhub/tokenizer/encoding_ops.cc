@@ -19,7 +19,9 @@ void append(Encoding& e, const Encoding& p) {
 
 Encoding slice(const Encoding& e, std::size_t start, std::size_t stop) {
   Encoding out;
-  auto cut = [&](const auto& v, auto& dst) { dst.assign(v.begin() + static_cast<std::ptrdiff_t>(start), v.begin() + static_cast<std::ptrdiff_t>(stop)); };
+  auto cut = [&](const auto& v, auto& dst) {
+    dst.assign(v.begin() + static_cast<std::ptrdiff_t>(start), v.begin() + static_cast<std::ptrdiff_t>(stop));
+  };
   cut(e.ids, out.ids);
   cut(e.tokens, out.tokens);
   cut(e.offsets, out.offsets);
@@ -36,8 +38,10 @@ void pad_one(Encoding& e, std::size_t target, const PaddingParams& p) {
   std::size_t n = target - e.ids.size();
   bool left = p.direction == Direction::left;
   auto grow = [&](auto& v, const auto& value) {
-    if (left) v.insert(v.begin(), n, value);
-    else v.insert(v.end(), n, value);
+    if (left)
+      v.insert(v.begin(), n, value);
+    else
+      v.insert(v.end(), n, value);
   };
   grow(e.ids, p.pad_id);
   grow(e.type_ids, p.pad_type_id);
@@ -146,7 +150,8 @@ void pad_encodings(std::vector<Encoding*>& encs, const PaddingParams& p) {
   } else {
     for (const Encoding* e : encs) target = std::max(target, e->ids.size());
   }
-  if (p.pad_to_multiple_of > 0 && target % p.pad_to_multiple_of > 0) target += p.pad_to_multiple_of - target % p.pad_to_multiple_of;
+  if (p.pad_to_multiple_of > 0 && target % p.pad_to_multiple_of > 0)
+    target += p.pad_to_multiple_of - target % p.pad_to_multiple_of;
   for (Encoding* e : encs) pad_one(*e, target, p);
 }
 

@@ -40,7 +40,8 @@ class SerdeFloatDom : public nlohmann::detail::json_sax_dom_parser<nlohmann::jso
 double serde_json_float(std::string_view s) {
   static const std::vector<double> kPow10 = [] {
     std::vector<double> p(309);
-    for (int k = 0; k <= 308; ++k) p[static_cast<std::size_t>(k)] = std::strtod(("1e" + std::to_string(k)).c_str(), nullptr);
+    for (int k = 0; k <= 308; ++k)
+      p[static_cast<std::size_t>(k)] = std::strtod(("1e" + std::to_string(k)).c_str(), nullptr);
     return p;
   }();
   std::size_t i = 0;

@@ -26,7 +26,9 @@ std::optional<Offsets> NormalizedString::to_original(Offsets r) const {
 
 void NormalizedString::transform_range(Offsets range, const unicode::Changes& items, std::size_t initial_offset) {
   const auto [rs, re] = range;
-  auto char_len_at = [&](std::size_t pos) { return unicode::utf8_len_from_lead(static_cast<unsigned char>(normalized_[pos])); };
+  auto char_len_at = [&](std::size_t pos) {
+    return unicode::utf8_len_from_lead(static_cast<unsigned char>(normalized_[pos]));
+  };
   std::size_t cursor = rs;  // next old char of the range not consumed yet
   for (std::size_t k = 0; k < initial_offset && cursor < re; ++k) cursor += char_len_at(cursor);
   std::string out;
@@ -50,7 +52,8 @@ void NormalizedString::transform_range(Offsets range, const unicode::Changes& it
     aligns.insert(aligns.end(), out.size() - before, align);
   }
   normalized_.replace(rs, re - rs, out);
-  alignments_.erase(alignments_.begin() + static_cast<std::ptrdiff_t>(rs), alignments_.begin() + static_cast<std::ptrdiff_t>(re));
+  alignments_.erase(alignments_.begin() + static_cast<std::ptrdiff_t>(rs),
+                    alignments_.begin() + static_cast<std::ptrdiff_t>(re));
   alignments_.insert(alignments_.begin() + static_cast<std::ptrdiff_t>(rs), aligns.begin(), aligns.end());
 }
 
@@ -163,7 +166,8 @@ NormalizedString NormalizedString::slice(Offsets r) const {
   NormalizedString out;
   auto orig = to_original(r);
   Offsets ro = orig ? *orig : Offsets{0, 0};
-  if (ro.first <= ro.second && ro.second <= original_.size()) out.original_ = original_.substr(ro.first, ro.second - ro.first);
+  if (ro.first <= ro.second && ro.second <= original_.size())
+    out.original_ = original_.substr(ro.first, ro.second - ro.first);
   if (r.first <= r.second && r.second <= normalized_.size()) {
     out.normalized_ = normalized_.substr(r.first, r.second - r.first);
     out.alignments_.reserve(r.second - r.first);
@@ -183,9 +187,7 @@ std::vector<NormalizedString> NormalizedString::split(const Pattern& pattern, Sp
     case SplitBehavior::isolated:
       for (auto& m : matches) splits.push_back({m.first, false});
       break;
-    case SplitBehavior::removed:
-      splits = std::move(matches);
-      break;
+    case SplitBehavior::removed: splits = std::move(matches); break;
     case SplitBehavior::contiguous: {
       bool prev = false;
       for (auto& [r, is_match] : matches) {

@@ -32,7 +32,8 @@ std::uint32_t category_mask(std::string name) {
   for (std::size_t k = 0; k < unicode::kCategoryCount; ++k) {
     std::string_view cat = unicode::kCategoryNames[k];
     bool hit = n.size() == 1 ? (n[0] == cat[0] || n[0] == cat[0] + 32)
-                             : n.size() == 2 && (n[0] == cat[0] || n[0] == cat[0] + 32) && (n[1] == cat[1] || n[1] == cat[1] - 32);
+                             : n.size() == 2 && (n[0] == cat[0] || n[0] == cat[0] + 32) &&
+                                   (n[1] == cat[1] || n[1] == cat[1] - 32);
     if (hit) mask |= 1u << k;
   }
   return mask;
@@ -103,8 +104,10 @@ std::string pin_unicode_properties(std::string_view p) {
       ++i;
       continue;
     }
-    if (c == '[') ++depth;
-    else if (c == ']' && depth > 0) --depth;
+    if (c == '[')
+      ++depth;
+    else if (c == ']' && depth > 0)
+      --depth;
     out.push_back(c);
   }
   return out;

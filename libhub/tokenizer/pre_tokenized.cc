@@ -19,7 +19,8 @@ void PreTokenizedString::split(const std::function<std::vector<NormalizedString>
   splits_ = std::move(out);
 }
 
-void PreTokenizedString::split_with_tokens(const std::function<std::vector<Split>(std::size_t, NormalizedString&&)>& f) {
+void PreTokenizedString::split_with_tokens(
+    const std::function<std::vector<Split>(std::size_t, NormalizedString&&)>& f) {
   std::vector<Split> out;
   out.reserve(splits_.size());
   for (std::size_t i = 0; i < splits_.size(); ++i) {

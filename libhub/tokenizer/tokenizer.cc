@@ -87,7 +87,8 @@ class Tokenizer::Impl {
       const NormalizedString& n = splits[idx].normalized;
       for (const Token& t : *splits[idx].tokens) {
         auto mapped = n.to_original(t.offsets);
-        Offsets o = mapped ? Offsets{n.original_shift() + mapped->first, n.original_shift() + mapped->second} : t.offsets;
+        Offsets o =
+            mapped ? Offsets{n.original_shift() + mapped->first, n.original_shift() + mapped->second} : t.offsets;
         e.ids.push_back(t.id);
         e.tokens.push_back(t.value);
         e.offsets.push_back(to_chars(o));
@@ -118,7 +119,8 @@ class Tokenizer::Impl {
     if (b) encs.push_back(std::move(*b));
     Encoding out;
     if (post_processor) {
-      for (std::size_t i = 0; i < encs.size(); ++i) std::fill(encs[i].type_ids.begin(), encs[i].type_ids.end(), static_cast<std::uint32_t>(i));
+      for (std::size_t i = 0; i < encs.size(); ++i)
+        std::fill(encs[i].type_ids.begin(), encs[i].type_ids.end(), static_cast<std::uint32_t>(i));
       // Overflowing windows are processed as sequences of their own.
       for (auto& e : encs) {
         for (auto& o : e.overflowing) {
@@ -181,14 +183,20 @@ TruncationParams parse_truncation(const JsonView& j) {
   p.max_length = j.at("max_length").as_u64();
   p.stride = j.at("stride").as_u64();
   std::string s = j.str("strategy");
-  if (s == "LongestFirst") p.strategy = TruncationStrategy::longest_first;
-  else if (s == "OnlyFirst") p.strategy = TruncationStrategy::only_first;
-  else if (s == "OnlySecond") p.strategy = TruncationStrategy::only_second;
-  else j.at("strategy").fail("unknown truncation strategy `" + s + "`");
+  if (s == "LongestFirst")
+    p.strategy = TruncationStrategy::longest_first;
+  else if (s == "OnlyFirst")
+    p.strategy = TruncationStrategy::only_first;
+  else if (s == "OnlySecond")
+    p.strategy = TruncationStrategy::only_second;
+  else
+    j.at("strategy").fail("unknown truncation strategy `" + s + "`");
   if (auto d = j.opt("direction")) {
     std::string v = d->as_string();
-    if (v == "Left") p.direction = Direction::left;
-    else if (v != "Right") d->fail("expected \"Left\" or \"Right\"");
+    if (v == "Left")
+      p.direction = Direction::left;
+    else if (v != "Right")
+      d->fail("expected \"Left\" or \"Right\"");
   }
   return p;
 }
@@ -204,10 +212,14 @@ PaddingParams parse_padding(const JsonView& j) {
     s.fail("expected \"BatchLongest\" or {\"Fixed\": n}");
   }
   std::string d = j.str("direction");
-  if (d == "Left") p.direction = Direction::left;
-  else if (d != "Right") j.at("direction").fail("expected \"Left\" or \"Right\"");
-  if (auto m = j.opt("pad_to_multiple_of")) p.pad_to_multiple_of = m->as_u64();
-  else j.at("pad_to_multiple_of");  // required, may be null
+  if (d == "Left")
+    p.direction = Direction::left;
+  else if (d != "Right")
+    j.at("direction").fail("expected \"Left\" or \"Right\"");
+  if (auto m = j.opt("pad_to_multiple_of"))
+    p.pad_to_multiple_of = m->as_u64();
+  else
+    j.at("pad_to_multiple_of");  // required, may be null
   p.pad_id = j.u32("pad_id");
   p.pad_type_id = j.u32("pad_type_id");
   p.pad_token = j.str("pad_token");

@@ -1,10 +1,10 @@
 #include "tokenizer/unicode.h"
 
-#include "tokenizer/unicode_tables.h"
-
 #include <utf8proc.h>
 
 #include <algorithm>
+
+#include "tokenizer/unicode_tables.h"
 
 namespace hub::tokenizer::unicode {
 
@@ -128,10 +128,15 @@ bool is_valid_utf8(std::string_view bytes) noexcept {
 bool is_whitespace(char32_t c) noexcept {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return c >= 0x2000 && c <= 0x200A;
   }
 }
 
@@ -140,8 +145,10 @@ std::uint8_t category(char32_t c) noexcept {
   std::size_t lo = 0, hi = kCategoryRunCount;
   while (hi - lo > 1) {
     std::size_t mid = (lo + hi) / 2;
-    if (kCategoryRuns[mid].first <= c) lo = mid;
-    else hi = mid;
+    if (kCategoryRuns[mid].first <= c)
+      lo = mid;
+    else
+      hi = mid;
   }
   return kCategoryRuns[lo].category;
 }
@@ -150,8 +157,10 @@ std::uint8_t pre_tokenizer_script(char32_t c) noexcept {
   std::size_t lo = 0, hi = kScriptRunCount;
   while (hi - lo > 1) {
     std::size_t mid = (lo + hi) / 2;
-    if (kScriptRuns[mid].first <= c) lo = mid;
-    else hi = mid;
+    if (kScriptRuns[mid].first <= c)
+      lo = mid;
+    else
+      hi = mid;
   }
   return kScriptRuns[lo].script;
 }
@@ -193,8 +202,8 @@ int ccc(char32_t c) noexcept { return utf8proc_get_property(static_cast<utf8proc
 
 // Decompositions added after Unicode 9.0, which the tokenizers crate's tables do not know.
 bool decomposes_after_unicode9(char32_t c) noexcept {
-  return (c >= 0xA7F2 && c <= 0xA7F4) || c == 0xAB69 || c == 0x32FF || (c >= 0x10781 && c <= 0x107BA) ||
-         c == 0x11938 || (c >= 0x1E030 && c <= 0x1E06D) || c == 0x1F16C || (c >= 0x1FBF0 && c <= 0x1FBF9);
+  return (c >= 0xA7F2 && c <= 0xA7F4) || c == 0xAB69 || c == 0x32FF || (c >= 0x10781 && c <= 0x107BA) || c == 0x11938 ||
+         (c >= 0x1E030 && c <= 0x1E06D) || c == 0x1F16C || (c >= 0x1FBF0 && c <= 0x1FBF9);
 }
 
 void decompose(char32_t c, bool compat, std::vector<char32_t>& out) {
@@ -336,8 +345,8 @@ std::vector<std::size_t> grapheme_boundaries(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     std::size_t at = i;
     char32_t c = next_char(s, i);
-    if (at == 0 || utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev),
-                                                    static_cast<utf8proc_int32_t>(c), &state))
+    if (at == 0 ||
+        utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(c), &state))
       b.push_back(at);
     prev = c;
   }

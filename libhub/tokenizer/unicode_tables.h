@@ -13,7 +13,7 @@ constexpr std::size_t kCategoryCount = 29;
 extern const char* const kCategoryNames[kCategoryCount];
 
 struct CategoryRun {
-  std::uint32_t first;   // first code point of the run
+  std::uint32_t first;    // first code point of the run
   std::uint8_t category;  // index into kCategoryNames
 };
 extern const CategoryRun kCategoryRuns[];
@@ -30,8 +30,10 @@ struct RangeSet {
     std::size_t lo = 0, hi = count;
     while (lo < hi) {
       std::size_t mid = (lo + hi) / 2;
-      if (ranges[mid].last < c) lo = mid + 1;
-      else hi = mid;
+      if (ranges[mid].last < c)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     return lo < count && ranges[lo].first <= c;
   }

@@ -58,13 +58,13 @@ class CpuBackend final : public Backend {
       }
       if (r1 > r0 && c1 > c0) {
         if (layer.transposed) {  // W stored [in, out]: the output columns are W's columns
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0),
-                      static_cast<int>(c1 - c0), static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride),
-                      w + c0, static_cast<int>(n), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                      static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0, static_cast<int>(n),
+                      0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
         } else {
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0),
-                      static_cast<int>(c1 - c0), static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride),
-                      w + c0 * k, static_cast<int>(k), 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                      static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k, static_cast<int>(k),
+                      0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
         }
         if (bias != nullptr || act != Activation::none) {
           for (std::size_t r = r0; r < r1; ++r) {
@@ -100,11 +100,12 @@ class CpuBackend final : public Backend {
           wide.resize((c1 - c0) * k);
           for (std::size_t c = c0; c < c1; ++c) cpu::bf16_to_f32_row(w + c * k, wide.data() + (c - c0) * k, k);
           cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(c1 - c0),
-                      static_cast<int>(k), 1.0f, x.row(0), static_cast<int>(x.stride), wide.data(),
-                      static_cast<int>(k), 0.0f, y.row(0) + c0, static_cast<int>(y.stride));
+                      static_cast<int>(k), 1.0f, x.row(0), static_cast<int>(x.stride), wide.data(), static_cast<int>(k),
+                      0.0f, y.row(0) + c0, static_cast<int>(y.stride));
         }
         if (bias != nullptr || act != Activation::none) {
-          for (std::size_t r = 0; r < m; ++r) cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
+          for (std::size_t r = 0; r < m; ++r)
+            cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
         }
       }
     }
@@ -161,10 +162,9 @@ class CpuBackend final : public Backend {
           }
           cpu::softmax_row(row, keys);
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq),
-                    static_cast<int>(a.head_dim), static_cast<int>(keys), 1.0f, scores.data(),
-                    static_cast<int>(keys), a.v.row(first) + col, static_cast<int>(a.v.stride), 0.0f, out,
-                    static_cast<int>(a.out.stride));
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq), static_cast<int>(a.head_dim),
+                    static_cast<int>(keys), 1.0f, scores.data(), static_cast<int>(keys), a.v.row(first) + col,
+                    static_cast<int>(a.v.stride), 0.0f, out, static_cast<int>(a.out.stride));
       }
     }
   }
@@ -230,8 +230,10 @@ class CpuBackend final : public Backend {
         for (std::size_t i = 0; i < a.new_tokens; ++i) {
           // Keys visible to this query: [lo, hi].
           const std::size_t slot = a.causal ? a.past + i : total - 1;
-          const std::size_t lo = a.causal && a.sliding_window > 0 && slot + 1 > a.sliding_window ? slot + 1 - a.sliding_window : 0;
-          const float* bias = a.position_bias.empty() ? nullptr : a.position_bias.data() + (h * a.new_tokens + i) * a.bias_keys;
+          const std::size_t lo =
+              a.causal && a.sliding_window > 0 && slot + 1 > a.sliding_window ? slot + 1 - a.sliding_window : 0;
+          const float* bias =
+              a.position_bias.empty() ? nullptr : a.position_bias.data() + (h * a.new_tokens + i) * a.bias_keys;
           const float* q = a.q.row(b * a.new_tokens + i) + h * a.head_dim;
           float* out = a.out.row(b * a.new_tokens + i) + h * a.head_dim;
           float max = -INFINITY;

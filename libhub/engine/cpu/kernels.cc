@@ -93,8 +93,8 @@ HUB_MULTIVERSION void add_row(float* __restrict out, const float* __restrict a, 
   for (std::size_t i = 0; i < n; ++i) out[i] += a[i];
 }
 
-HUB_MULTIVERSION void rms_norm_row(const float* x, float* out, std::size_t n, const float* __restrict gamma,
-                                   float eps, bool unit_offset) {
+HUB_MULTIVERSION void rms_norm_row(const float* x, float* out, std::size_t n, const float* __restrict gamma, float eps,
+                                   bool unit_offset) {
   float sq = 0.0f;
 #pragma omp simd reduction(+ : sq)
   for (std::size_t i = 0; i < n; ++i) sq += x[i] * x[i];

@@ -69,7 +69,8 @@ Checkpoint Checkpoint::open(const std::filesystem::path& path) {
     const File& file = impl->shards[shard_of.at(shard)];
     auto view = file.find(tensor);
     if (!view)
-      invalid(impl->label, "weight_map puts tensor " + detail::quote_name(tensor) + " in " + shard + ", which has no such tensor");
+      invalid(impl->label,
+              "weight_map puts tensor " + detail::quote_name(tensor) + " in " + shard + ", which has no such tensor");
     impl->tensors.emplace(tensor, *view);
   }
   // Tensors a shard holds but the map does not list are still reachable (transformers loads whole
@@ -80,8 +81,8 @@ Checkpoint Checkpoint::open(const std::filesystem::path& path) {
       if (index.weight_map.count(t.name)) continue;
       auto [it, fresh] = unlisted_in.emplace(std::string(t.name), file.label());
       if (!fresh)
-        invalid(impl->label, "tensor " + detail::quote_name(it->first) + " is in both " + it->second + " and " + file.label() +
-                                 " and the weight_map does not say which to use");
+        invalid(impl->label, "tensor " + detail::quote_name(it->first) + " is in both " + it->second + " and " +
+                                 file.label() + " and the weight_map does not say which to use");
       impl->tensors.emplace(std::string(t.name), t);
     }
   }

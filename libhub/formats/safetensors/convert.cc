@@ -54,7 +54,7 @@ float f8_e4m3_to_f32(std::uint8_t v) noexcept {
   int exp = (v >> 3) & 0xf;
   int mant = v & 0x7;
   if (exp == 0xf && mant == 0x7) return std::numeric_limits<float>::quiet_NaN();  // fn: the only NaN
-  if (exp == 0) return sign * std::ldexp(static_cast<float>(mant), -9);          // subnormal: m/8 * 2^-6
+  if (exp == 0) return sign * std::ldexp(static_cast<float>(mant), -9);           // subnormal: m/8 * 2^-6
   return sign * std::ldexp(1.0f + static_cast<float>(mant) / 8.0f, exp - 7);
 }
 
@@ -85,7 +85,8 @@ void to_f32(const TensorView& t, std::span<float> out) {
       return;
     default:
       throw Error(Errc::unsupported, "to_f32: tensor '" + std::string(t.name) + "' has dtype " +
-                                         std::string(to_string(t.dtype)) + ", which is not a floating-point type libhub converts");
+                                         std::string(to_string(t.dtype)) +
+                                         ", which is not a floating-point type libhub converts");
   }
 }
 

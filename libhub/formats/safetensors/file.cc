@@ -135,7 +135,9 @@ TensorView File::get(std::string_view name) const {
               ErrorContext{.path = impl_->label});
 }
 
-const std::map<std::string, std::string, std::less<>>& File::metadata() const noexcept { return impl_->header.metadata; }
+const std::map<std::string, std::string, std::less<>>& File::metadata() const noexcept {
+  return impl_->header.metadata;
+}
 
 std::uint64_t File::header_size() const noexcept { return impl_->header.header_size; }
 

@@ -45,7 +45,8 @@ bool as_u64(const nlohmann::json& j, std::uint64_t& out) {
 
 Entry parse_entry(std::string_view label, const std::string& name, const nlohmann::json& info) {
   std::string who = tensor_label(name);
-  if (!info.is_object()) fail(label, who + ": expected an object with dtype, shape and data_offsets, found " + info.type_name());
+  if (!info.is_object())
+    fail(label, who + ": expected an object with dtype, shape and data_offsets, found " + info.type_name());
   Entry e;
   e.name = name;
 
@@ -96,7 +97,8 @@ std::uint64_t needed_bytes(std::string_view label, const Entry& e) {
     if (__builtin_mul_overflow(n, d, &n)) fail(label, who + ": shape " + shape_text(e.shape) + " overflows 64 bits");
   std::uint64_t bits = 0;
   if (__builtin_mul_overflow(n, std::uint64_t{bit_size(e.dtype)}, &bits))
-    fail(label, who + ": shape " + shape_text(e.shape) + " of " + std::string(to_string(e.dtype)) + " overflows 64 bits");
+    fail(label,
+         who + ": shape " + shape_text(e.shape) + " of " + std::string(to_string(e.dtype)) + " overflows 64 bits");
   if (bits % 8 != 0)
     fail(label, who + ": shape " + shape_text(e.shape) + " of " + std::string(to_string(e.dtype)) +
                     " does not fill whole bytes");
@@ -112,17 +114,21 @@ std::uint64_t validate(std::string_view label, const std::vector<Entry>& entries
     std::string who = tensor_label(e.name);
     if (e.end < e.begin) fail(label, who + ": " + offsets_text(e) + " end before they begin");
     if (e.begin != start) {
-      if (i == 0) fail(label, who + ": " + offsets_text(e) + " must start at 0 (the first tensor's data starts the buffer)");
-      const std::string prev = "tensor " + quote_name(entries[i - 1].name) + " (which ends at " + std::to_string(start) + ")";
+      if (i == 0)
+        fail(label, who + ": " + offsets_text(e) + " must start at 0 (the first tensor's data starts the buffer)");
+      const std::string prev =
+          "tensor " + quote_name(entries[i - 1].name) + " (which ends at " + std::to_string(start) + ")";
       if (e.begin > start)
-        fail(label, who + ": " + offsets_text(e) + " leave a gap of " + std::to_string(e.begin - start) + " bytes after " + prev);
+        fail(label, who + ": " + offsets_text(e) + " leave a gap of " + std::to_string(e.begin - start) +
+                        " bytes after " + prev);
       fail(label, who + ": " + offsets_text(e) + " overlap " + prev);
     }
     start = e.end;
     std::uint64_t need = needed_bytes(label, e);
     if (e.end - e.begin != need)
       fail(label, who + ": " + offsets_text(e) + " span " + std::to_string(e.end - e.begin) + " bytes, but shape " +
-                      shape_text(e.shape) + " of " + std::string(to_string(e.dtype)) + " needs " + std::to_string(need));
+                      shape_text(e.shape) + " of " + std::string(to_string(e.dtype)) + " needs " +
+                      std::to_string(need));
   }
   return start;
 }
@@ -135,8 +141,8 @@ Header parse_header(std::span<const std::byte> file, std::string_view label) {
   Header h;
   h.header_size = read_le64(file.data());
   if (h.header_size > kMaxHeaderSize)
-    fail(label, "header length " + std::to_string(h.header_size) + " is over the limit of " + std::to_string(kMaxHeaderSize) +
-                    " bytes (not a safetensors file?)");
+    fail(label, "header length " + std::to_string(h.header_size) + " is over the limit of " +
+                    std::to_string(kMaxHeaderSize) + " bytes (not a safetensors file?)");
   if (h.header_size > file.size() - 8)
     fail(label, "header length " + std::to_string(h.header_size) + " runs past the end of the file (" +
                     std::to_string(file.size()) + " bytes)");
@@ -160,7 +166,8 @@ Header parse_header(std::span<const std::byte> file, std::string_view label) {
   std::uint64_t data_size = file.size() - 8 - h.header_size;
   if (data_end < data_size)
     fail(label, "the data buffer has " + std::to_string(data_size) + " bytes but the tensors cover only " +
-                    std::to_string(data_end) + ": " + std::to_string(data_size - data_end) + " trailing bytes belong to no tensor");
+                    std::to_string(data_end) + ": " + std::to_string(data_size - data_end) +
+                    " trailing bytes belong to no tensor");
   if (data_end > data_size)
     fail(label, "the tensors need " + std::to_string(data_end) + " bytes of data but the file holds only " +
                     std::to_string(data_size) + " after the header (truncated file?)");

@@ -2,9 +2,8 @@
 // refused, so a header cannot say two things about one tensor or exhaust the stack.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace hub::safetensors::detail {
 

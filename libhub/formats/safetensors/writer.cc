@@ -1,8 +1,7 @@
 // The writer: the same bytes the reference's serialize() produces for the same tensors.
 #include <algorithm>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/fs.h"
 #include "core/strings.h"
@@ -49,7 +48,8 @@ Prepared prepare(std::span<const TensorData> tensors, const std::map<std::string
     p.order.push_back(&t);
   }
   for (const auto& [k, v] : metadata)
-    if (!detail::is_utf8(k) || !detail::is_utf8(v)) invalid("metadata entry " + detail::quote_name(k) + " is not valid UTF-8");
+    if (!detail::is_utf8(k) || !detail::is_utf8(v))
+      invalid("metadata entry " + detail::quote_name(k) + " is not valid UTF-8");
 
   // Larger elements first, then by name: every tensor starts aligned to its element size (the
   // Dtype enum is in the reference's increasing-alignment order).
@@ -91,7 +91,8 @@ void write(const std::filesystem::path& path, std::span<const TensorData> tensor
   std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(Errc::io, dir.string() + ": cannot create folder: " + ec.message(), ErrorContext{.path = dir.string()});
+  if (ec)
+    throw Error(Errc::io, dir.string() + ": cannot create folder: " + ec.message(), ErrorContext{.path = dir.string()});
   fs::TempFile tmp(dir / ("." + path.filename().string() + ".tmp-" + random_hex(12)));
   tmp.write(p.head.data(), p.head.size());
   for (const TensorData* t : p.order) tmp.write(t->data.data(), t->data.size());

@@ -28,8 +28,8 @@ struct LfsInfo {
 struct RepoFile {
   std::string path;
   bool directory = false;
-  std::string oid;           // git object id (for LFS files, of the pointer)
-  std::uint64_t size = 0;    // content size (the LFS size for LFS files)
+  std::string oid;         // git object id (for LFS files, of the pointer)
+  std::uint64_t size = 0;  // content size (the LFS size for LFS files)
   std::optional<LfsInfo> lfs;
 
   // The cache blob name: the sha256 for LFS files, the git blob sha1 otherwise.
@@ -62,10 +62,10 @@ struct RepoRefs {
 // What a HEAD on the resolve endpoint says about one file (huggingface_hub's
 // get_hf_file_metadata).
 struct FileMetadata {
-  std::string commit;    // X-Repo-Commit
-  std::string etag;      // X-Linked-Etag, else ETag, normalized (no W/, no quotes)
+  std::string commit;      // X-Repo-Commit
+  std::string etag;        // X-Linked-Etag, else ETag, normalized (no W/, no quotes)
   std::uint64_t size = 0;  // X-Linked-Size, else Content-Length of a non-redirect
-  std::string location;  // where the content is fetched from (absolute URL)
+  std::string location;    // where the content is fetched from (absolute URL)
   bool lfs() const { return is_sha256(etag); }
 };
 

@@ -47,7 +47,7 @@ struct CachedRepo {
   std::size_t blobs = 0;       // distinct blobs referenced
   double last_used = 0;
   double last_modified = 0;
-  double last_accessed = 0;    // newest blob access time (the file system's atime)
+  double last_accessed = 0;  // newest blob access time (the file system's atime)
   std::vector<CachedRevision> revisions;
   std::vector<PartialDownload> incomplete;
   std::vector<std::string> warnings;  // broken symlinks, refs to missing snapshots, ...
@@ -62,17 +62,17 @@ struct CacheListing {
 
 struct CorruptBlob {
   RepoId repo;
-  std::string name;                  // expected hash (the file name)
-  std::string actual;                // hash of the bytes found
-  std::filesystem::path quarantined; // where the bytes were moved
+  std::string name;                   // expected hash (the file name)
+  std::string actual;                 // hash of the bytes found
+  std::filesystem::path quarantined;  // where the bytes were moved
 };
 
 struct VerifyReport {
   std::size_t blobs_checked = 0;
   std::uint64_t bytes_checked = 0;
   std::vector<CorruptBlob> corrupt;
-  std::size_t skipped = 0;            // blobs whose name is neither a sha256 nor a git sha1
-  std::vector<std::string> errors;    // blobs that could not be read (left in place)
+  std::size_t skipped = 0;          // blobs whose name is neither a sha256 nor a git sha1
+  std::vector<std::string> errors;  // blobs that could not be read (left in place)
 };
 
 struct RemoveReport {
@@ -124,9 +124,9 @@ struct PruneReport {
   bool dry_run = false;
   std::vector<PrunedEntry> removed;
   std::uint64_t bytes_freed = 0;
-  std::size_t recent_kept = 0;        // temporary files younger than the grace period
-  std::vector<std::string> in_use;    // blobs whose lock a pull held, or linked meanwhile
-  std::vector<std::string> errors;    // entries that could not be removed (left in place)
+  std::size_t recent_kept = 0;      // temporary files younger than the grace period
+  std::vector<std::string> in_use;  // blobs whose lock a pull held, or linked meanwhile
+  std::vector<std::string> errors;  // entries that could not be removed (left in place)
 };
 
 // Parses a size for `--max-size`: a number (fractions allowed) with an optional suffix.

@@ -33,10 +33,10 @@ struct PretrainedOptions {
 };
 
 struct ResolvedPretrained {
-  std::filesystem::path folder;            // the snapshot folder or the local folder
+  std::filesystem::path folder;               // the snapshot folder or the local folder
   std::optional<std::filesystem::path> file;  // set when the spec named a single file
-  std::optional<RepoId> repo;              // set when the spec was a repo id
-  std::string commit;                      // the commit for a repo id
+  std::optional<RepoId> repo;                 // set when the spec was a repo id
+  std::string commit;                         // the commit for a repo id
 };
 
 // The default include globs (see PretrainedOptions::include).

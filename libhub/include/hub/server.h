@@ -32,9 +32,9 @@ struct ServeOptions {
   // Tokens the server accepts. Empty: every "hf_..." token is accepted (open mirror). A request
   // with any other bearer token gets 401 "Invalid credentials in Authorization header".
   std::vector<std::string> tokens;
-  std::size_t threads = 0;      // worker threads; 0 = automatic
-  std::size_t page_size = 1000; // tree entries per page
-  bool quiet = false;           // no request log on stderr
+  std::size_t threads = 0;       // worker threads; 0 = automatic
+  std::size_t page_size = 1000;  // tree entries per page
+  bool quiet = false;            // no request log on stderr
   // How stale a served repo may get: a repo is re-checked on disk (names, sizes, mtimes) when
   // requested and its last check is older than this, and rebuilt (rehashing changed files only)
   // when something changed.

@@ -86,8 +86,8 @@ struct Encoding {
   // bindings report them. Special tokens added by the post-processor and padding get (0, 0).
   std::vector<std::pair<std::size_t, std::size_t>> offsets;
   std::vector<std::uint32_t> type_ids;
-  std::vector<std::uint32_t> special_tokens_mask;  // 1 for tokens added by post-processing/padding
-  std::vector<std::uint32_t> attention_mask;       // 0 for padding
+  std::vector<std::uint32_t> special_tokens_mask;      // 1 for tokens added by post-processing/padding
+  std::vector<std::uint32_t> attention_mask;           // 0 for padding
   std::vector<std::optional<std::uint32_t>> word_ids;  // index of the pre-token; none for specials
   // Further windows when truncation with overflow applies (each post-processed and padded too).
   std::vector<Encoding> overflowing;

@@ -26,7 +26,7 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 // WordPiece's cleanup of tokenization spaces (also used by CTC).
 std::string cleanup(std::string s) {
   static const std::pair<std::string_view, std::string_view> kRules[] = {
-      {" .", "."},   {" ?", "?"},   {" !", "!"},           {" ,", ","},     {" ' ", "'"},    {" n't", "n't"},
+      {" .", "."},   {" ?", "?"},           {" !", "!"},   {" ,", ","},     {" ' ", "'"},   {" n't", "n't"},
       {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
   for (const auto& [from, to] : kRules) s = replace_all(std::move(s), from, to);
   return s;
@@ -139,8 +139,10 @@ class ByteFallbackDecoder final : public Decoder {
       if (t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>') {
         // u8::from_str_radix also accepts a leading '+'.
         int hi = hex_digit(t[3]), lo = hex_digit(t[4]);
-        if (hi >= 0 && lo >= 0) byte = hi * 16 + lo;
-        else if (t[3] == '+' && lo >= 0) byte = lo;
+        if (hi >= 0 && lo >= 0)
+          byte = hi * 16 + lo;
+        else if (t[3] == '+' && lo >= 0)
+          byte = lo;
       }
       if (byte >= 0) {
         pending.push_back(static_cast<char>(byte));
@@ -192,8 +194,10 @@ class ReplaceDecoder final : public Decoder {
     for (auto& t : tokens) {
       std::string out;
       for (const auto& [r, is_match] : pattern_.find_matches(t)) {
-        if (is_match) out += content_;
-        else out.append(t, r.first, r.second - r.first);
+        if (is_match)
+          out += content_;
+        else
+          out.append(t, r.first, r.second - r.first);
       }
       t = std::move(out);
     }
@@ -206,7 +210,8 @@ class ReplaceDecoder final : public Decoder {
 
 class CtcDecoder final : public Decoder {
  public:
-  CtcDecoder(std::string pad, std::string delim, bool cleanup) : pad_(std::move(pad)), delim_(std::move(delim)), cleanup_(cleanup) {}
+  CtcDecoder(std::string pad, std::string delim, bool cleanup)
+      : pad_(std::move(pad)), delim_(std::move(delim)), cleanup_(cleanup) {}
   void decode_chain(std::vector<std::string>& tokens) const override {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < tokens.size(); ++i) {

@@ -97,8 +97,7 @@ Tokenizer from_legacy(const fs::path& folder, TokenizerConfig config) {
     case Family::sentencepiece:
       if (!spm) missing("SentencePiece model (tokenizer.model, spiece.model, sentencepiece.bpe.model)");
       return sentencepiece_tokenizer(*spm, std::move(config));
-    case Family::unknown:
-      break;
+    case Family::unknown: break;
   }
   missing("vocab.txt, vocab.json + merges.txt or SentencePiece .model");
   throw Error(Errc::internal, "unreachable");

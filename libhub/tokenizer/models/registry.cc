@@ -17,7 +17,8 @@ std::unique_ptr<Model> make_model(const JsonView& j) {
   }
   if (j.contains("merges")) return make_bpe(j);
   if (j.contains("vocab") && j.at("vocab").is_array()) return make_unigram(j);
-  if (j.contains("continuing_subword_prefix") && j.contains("max_input_chars_per_word")) return make_wordpiece(j, false);
+  if (j.contains("continuing_subword_prefix") && j.contains("max_input_chars_per_word"))
+    return make_wordpiece(j, false);
   return make_wordlevel(j);
 }
 
@@ -39,7 +40,8 @@ Vocab Vocab::from_object(const JsonView& j) {
 void Vocab::add(std::string token, std::uint32_t id) {
   if (id >= to_token_.size()) {
     // Ids are dense in real files; a stray huge id would only cost memory, so bound it.
-    if (id > (1u << 26)) throw Error(Errc::unsupported, "tokenizer.json: token id " + std::to_string(id) + " is too large");
+    if (id > (1u << 26))
+      throw Error(Errc::unsupported, "tokenizer.json: token id " + std::to_string(id) + " is too large");
     to_token_.resize(id + 1);
     has_.resize(id + 1);
   }

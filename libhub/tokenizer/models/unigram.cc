@@ -109,7 +109,8 @@ class Unigram final : public Model {
         Node& target = best[start + mblen];
         double cand = unk_score + here;
         if (target.starts_at < 0 || cand > target.score) {
-          if (!unk_id_) throw Error(Errc::invalid_input, "tokenizer: Unigram cannot encode the text: unk_id is missing");
+          if (!unk_id_)
+            throw Error(Errc::invalid_input, "tokenizer: Unigram cannot encode the text: unk_id is missing");
           target = {*unk_id_, cand, static_cast<std::ptrdiff_t>(start)};
         }
       }

@@ -57,7 +57,8 @@ class WordPiece final : public Model {
  private:
   Token unk(std::size_t len) const {
     auto id = vocab_.find(unk_token_);
-    if (!id) throw Error(Errc::invalid_input, "tokenizer: WordPiece unk token `" + unk_token_ + "` is not in the vocabulary");
+    if (!id)
+      throw Error(Errc::invalid_input, "tokenizer: WordPiece unk token `" + unk_token_ + "` is not in the vocabulary");
     return {*id, unk_token_, {0, len}};
   }
 };
@@ -73,7 +74,8 @@ class WordLevel final : public Model {
       return;
     }
     auto id = vocab_.find(unk_token_);
-    if (!id) throw Error(Errc::invalid_input, "tokenizer: WordLevel unk token `" + unk_token_ + "` is not in the vocabulary");
+    if (!id)
+      throw Error(Errc::invalid_input, "tokenizer: WordLevel unk token `" + unk_token_ + "` is not in the vocabulary");
     out.push_back({*id, unk_token_, {0, word.size()}});
   }
 

@@ -1,5 +1,6 @@
 // ByteLevel normalizer: every UTF-8 byte becomes its byte-level alphabet char (§5.4).
 #include "tokenizer/byte_level.h"
+
 #include "tokenizer/normalizers/normalizers.h"
 
 namespace hub::tokenizer::normalizers {

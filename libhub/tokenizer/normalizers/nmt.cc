@@ -13,11 +13,22 @@ class Nmt final : public Normalizer {
     });
     s.map([](char32_t c) -> char32_t {
       switch (c) {
-        case 0x0009: case 0x000A: case 0x000C: case 0x000D: case 0x1680: case 0x200B: case 0x200C: case 0x200D:
-        case 0x200E: case 0x200F: case 0x2028: case 0x2029: case 0x2581: case 0xFEFF: case 0xFFFD:
-          return U' ';
-        default:
-          return c;
+        case 0x0009:
+        case 0x000A:
+        case 0x000C:
+        case 0x000D:
+        case 0x1680:
+        case 0x200B:
+        case 0x200C:
+        case 0x200D:
+        case 0x200E:
+        case 0x200F:
+        case 0x2028:
+        case 0x2029:
+        case 0x2581:
+        case 0xFEFF:
+        case 0xFFFD: return U' ';
+        default: return c;
       }
     });
   }

@@ -104,7 +104,8 @@ class Precompiled final : public Normalizer {
     int diff = new_count - old_count;
     for (std::size_t i = 0; i < new_part.size();) items.emplace_back(unicode::next_char(new_part, i), 0);
     if (diff > 0) {
-      for (int k = 0; k < diff && k < static_cast<int>(items.size()); ++k) items[items.size() - 1 - static_cast<std::size_t>(k)].second = 1;
+      for (int k = 0; k < diff && k < static_cast<int>(items.size()); ++k)
+        items[items.size() - 1 - static_cast<std::size_t>(k)].second = 1;
     } else if (diff < 0 && !items.empty()) {
       items.back().second += diff;  // may land on an earlier part's item when new_part is empty (quirk)
     }

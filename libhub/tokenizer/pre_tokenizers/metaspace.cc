@@ -1,7 +1,8 @@
 // Metaspace: spaces become the replacement char (usually U+2581), an optional prefix
 // replacement, then a split before every replacement char (tokenizer-json.md §6.3).
-#include "tokenizer/pre_tokenizers/pre_tokenizers.h"
 #include "tokenizer/metaspace.h"
+
+#include "tokenizer/pre_tokenizers/pre_tokenizers.h"
 
 namespace hub::tokenizer::pre_tokenizers {
 namespace {
@@ -17,8 +18,8 @@ class Metaspace final : public PreTokenizer {
     s.split([&](std::size_t, NormalizedString&& n) {
       n.replace(space_, c_.str_rep);
       bool starts = n.get().rfind(c_.str_rep, 0) == 0;
-      if (!starts && (c_.prepend == PrependScheme::always ||
-                      (c_.prepend == PrependScheme::first && n.original_shift() == 0)))
+      if (!starts &&
+          (c_.prepend == PrependScheme::always || (c_.prepend == PrependScheme::first && n.original_shift() == 0)))
         n.prepend(c_.str_rep);
       if (c_.split) return n.split(rep_, SplitBehavior::merged_with_next);
       std::vector<NormalizedString> one;
@@ -34,6 +35,8 @@ class Metaspace final : public PreTokenizer {
 
 }  // namespace
 
-std::unique_ptr<PreTokenizer> make_metaspace(const JsonView& j) { return std::make_unique<Metaspace>(metaspace_config(j)); }
+std::unique_ptr<PreTokenizer> make_metaspace(const JsonView& j) {
+  return std::make_unique<Metaspace>(metaspace_config(j));
+}
 
 }  // namespace hub::tokenizer::pre_tokenizers

@@ -5,8 +5,8 @@
 namespace hub::tokenizer::processors {
 namespace {
 
-void wrap(Encoding& e, const std::pair<std::string, std::uint32_t>* front, const std::pair<std::string, std::uint32_t>& back,
-          std::uint32_t front_type, std::uint32_t back_type) {
+void wrap(Encoding& e, const std::pair<std::string, std::uint32_t>* front,
+          const std::pair<std::string, std::uint32_t>& back, std::uint32_t front_type, std::uint32_t back_type) {
   auto n = e.ids.size();
   Encoding out;
   auto push_special = [&](const std::pair<std::string, std::uint32_t>& t, std::uint32_t type) {
@@ -41,8 +41,10 @@ class Bert final : public PostProcessor {
   void process(std::vector<Encoding>& encs, bool add_special_tokens) const override {
     if (!add_special_tokens) return;
     for (std::size_t i = 0; i < encs.size(); ++i) {
-      if (i == 0) wrap(encs[i], &cls_, sep_, 0, 0);
-      else wrap(encs[i], nullptr, sep_, 0, 1);
+      if (i == 0)
+        wrap(encs[i], &cls_, sep_, 0, 0);
+      else
+        wrap(encs[i], nullptr, sep_, 0, 1);
     }
   }
 

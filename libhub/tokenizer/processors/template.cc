@@ -9,8 +9,8 @@ namespace {
 
 struct Piece {
   bool is_sequence;
-  int sequence;              // 0 for A, 1 for B
-  std::string special;       // special token name
+  int sequence;         // 0 for A, 1 for B
+  std::string special;  // special token name
   std::uint32_t type_id;
 };
 

@@ -108,8 +108,8 @@ class FakeCache {
   }
 
   // add_blob + link; returns the blob name.
-  std::string add_file(const RepoId& repo, const std::string& commit, const std::string& path,
-                       std::string_view content, bool lfs = false) {
+  std::string add_file(const RepoId& repo, const std::string& commit, const std::string& path, std::string_view content,
+                       bool lfs = false) {
     std::string blob = add_blob(repo, content, lfs);
     link(repo, commit, path, blob);
     return blob;

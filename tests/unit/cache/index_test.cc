@@ -1,9 +1,10 @@
 // cache::Index: the writes downloads make, dedup lookups, several writers at once.
+#include "cache/index.h"
+
 #include <catch2/catch.hpp>
 #include <mutex>
 #include <thread>
 
-#include "cache/index.h"
 #include "cache/layout.h"
 #include "core/fs.h"
 #include "hub/cache.h"

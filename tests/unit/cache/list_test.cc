@@ -162,9 +162,9 @@ TEST_CASE("list: odd file types never hang or crash a scan", "[cache]") {
   RepoId repo = model("acme/odd");
   fake.add_file(repo, kCommitA, "config.json", "{}");
   stdfs::path snap = fake.repo_dir(repo) / "snapshots" / kCommitA;
-  stdfs::create_symlink("loop", snap / "loop");                 // a symlink to itself
-  stdfs::create_directory_symlink("..", snap / "up");           // a symlink to a folder
-  REQUIRE(::mkfifo((snap / "fifo").c_str(), 0644) == 0);        // a FIFO in a snapshot
+  stdfs::create_symlink("loop", snap / "loop");           // a symlink to itself
+  stdfs::create_directory_symlink("..", snap / "up");     // a symlink to a folder
+  REQUIRE(::mkfifo((snap / "fifo").c_str(), 0644) == 0);  // a FIFO in a snapshot
   REQUIRE(::mkfifo((fake.repo_dir(repo) / "refs-fifo").c_str(), 0644) == 0);
   stdfs::create_directories(fake.repo_dir(repo) / "refs");
   REQUIRE(::mkfifo((fake.repo_dir(repo) / "refs" / "main").c_str(), 0644) == 0);  // a FIFO ref
@@ -310,8 +310,8 @@ TEST_CASE("list: 2000 small repos", "[cache]") {
   CHECK(second.size() == kRepos);
   CHECK(cache.index().last_reconcile().unchanged == kRepos);
   auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  std::cout << "cache list of " << kRepos << " repos: first (full scan) " << ms(t1 - t0) << " ms, then "
-            << ms(t2 - t1) << " ms from the index\n";
+  std::cout << "cache list of " << kRepos << " repos: first (full scan) " << ms(t1 - t0) << " ms, then " << ms(t2 - t1)
+            << " ms from the index\n";
 }
 
 // Not run by default: `hub_tests "[.cache-bench]"`. The design target is `hub cache ls` under

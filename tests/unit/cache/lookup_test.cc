@@ -59,8 +59,9 @@ TEST_CASE("find_file: symlinks to existing blobs, plain files, nested paths", "[
   // The relative link text is exactly what Python writes.
   CHECK(stdfs::read_symlink(fake.repo_dir(repo) / "snapshots" / kCommitA / "config.json") ==
         stdfs::path("../../blobs/" + blob));
-  CHECK(stdfs::read_symlink(fake.repo_dir(repo) / "snapshots" / kCommitA / "onnx/sub/model.onnx").string().rfind(
-            "../../../../blobs/", 0) == 0);
+  CHECK(stdfs::read_symlink(fake.repo_dir(repo) / "snapshots" / kCommitA / "onnx/sub/model.onnx")
+            .string()
+            .rfind("../../../../blobs/", 0) == 0);
 
   auto found = cache.find_file(repo, kCommitA, "config.json");
   REQUIRE(found);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/glob.h"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("globs follow huggingface_hub's fnmatch semantics", "[core][glob]") {
   CHECK(hub::glob_match("*.json", "config.json"));

@@ -1,8 +1,8 @@
+#include "core/hashing.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include "core/hashing.h"
 
 TEST_CASE("SHA-256 and git blob SHA-1 match the reference values", "[core][hashing]") {
   CHECK(hub::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

@@ -1,7 +1,8 @@
+#include "hub/repo.h"
+
 #include <catch2/catch.hpp>
 
 #include "hub/error.h"
-#include "hub/repo.h"
 
 using hub::RepoId;
 using hub::RepoType;
@@ -10,8 +11,8 @@ TEST_CASE("repo ids follow huggingface_hub's validation", "[core][repo]") {
   CHECK(RepoId::parse("org/name").name == "org/name");
   CHECK(RepoId::parse("gpt2").name == "gpt2");
   CHECK(RepoId::parse("a_b.c-d/x.y_z-1").name == "a_b.c-d/x.y_z-1");
-  for (const char* bad : {"", "a/b/c", "-a/b", "a/b-", ".a/b", "a/b.", "a--b/c", "a/b..c", "a/b.git", "a b/c",
-                          "a/é", "/a", "a/"}) {
+  for (const char* bad :
+       {"", "a/b/c", "-a/b", "a/b-", ".a/b", "a/b.", "a--b/c", "a/b..c", "a/b.git", "a b/c", "a/é", "/a", "a/"}) {
     INFO(bad);
     CHECK_THROWS_AS(RepoId::parse(bad), hub::Error);
   }
@@ -45,8 +46,8 @@ TEST_CASE("revisions: branches, tags, commits, refs/pr/N", "[core][repo]") {
     INFO(ok);
     CHECK_NOTHROW(hub::validate_revision(ok));
   }
-  for (const char* bad : {"", "a..b", "/main", "main/", "a//b", "-x", "a b", "x~1", "a^", "a:b", "a?", "a*", "a[",
-                          "x.lock", "a/.b", "refs/pr/x", "refs/pr/", "@", "a@{1}", "end."}) {
+  for (const char* bad : {"",   "a..b", "/main", "main/",  "a//b", "-x",        "a b",      "x~1", "a^",    "a:b",
+                          "a?", "a*",   "a[",    "x.lock", "a/.b", "refs/pr/x", "refs/pr/", "@",   "a@{1}", "end."}) {
     INFO(bad);
     CHECK_THROWS_AS(hub::validate_revision(bad), hub::Error);
   }

@@ -1,9 +1,9 @@
+#include "hub/settings.h"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include "hub/settings.h"
 
 namespace {
 
@@ -28,9 +28,17 @@ class EnvGuard {
   void set(const char* name, const std::string& value) { ::setenv(name, value.c_str(), 1); }
 
  private:
-  static constexpr const char* kNames[] = {"HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "XDG_CACHE_HOME",
-                                           "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_ENDPOINT",
-                                           "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_IMPLICIT_TOKEN"};
+  static constexpr const char* kNames[] = {"HF_HOME",
+                                           "HF_HUB_CACHE",
+                                           "HUGGINGFACE_HUB_CACHE",
+                                           "XDG_CACHE_HOME",
+                                           "HF_TOKEN",
+                                           "HUGGING_FACE_HUB_TOKEN",
+                                           "HF_TOKEN_PATH",
+                                           "HF_ENDPOINT",
+                                           "HF_HUB_OFFLINE",
+                                           "TRANSFORMERS_OFFLINE",
+                                           "HF_HUB_DISABLE_IMPLICIT_TOKEN"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
 };
 

@@ -1,9 +1,10 @@
+#include "download/partial_file.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "core/strings.h"
-#include "download/partial_file.h"
 
 namespace stdfs = std::filesystem;
 using hub::download::PartialFile;

@@ -1,6 +1,7 @@
+#include "download/plan.h"
+
 #include <catch2/catch.hpp>
 
-#include "download/plan.h"
 #include "hub/error.h"
 
 namespace {

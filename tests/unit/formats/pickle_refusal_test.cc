@@ -1,15 +1,14 @@
 // Pickle weights are refused, never executed: the evil_bin fixture's pickle would run
 // `os.system("echo PWNED > /tmp/libhub_pwned")` if anything unpickled it.
 #include <catch2/catch.hpp>
-
 #include <functional>
 
 #include "formats/pickle.h"
 #include "safetensors_helpers.h"
 
+using Catch::Contains;
 using hub::safetensors::test::fixture_repos;
 using hub::safetensors::test::TempDir;
-using Catch::Contains;
 
 namespace {
 
@@ -33,9 +32,9 @@ void check_explains(const hub::Error& e) {
 
 TEST_CASE("pickle weight names are recognised", "[safetensors][pickle]") {
   using hub::formats::is_pickle_weights;
-  for (const char* name : {"pytorch_model.bin", "model.pt", "weights.pth", "last.ckpt", "data.pkl", "x.pickle",
-                           "PYTORCH_MODEL.BIN", "pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin",
-                           "sub/dir/model.pt"})
+  for (const char* name :
+       {"pytorch_model.bin", "model.pt", "weights.pth", "last.ckpt", "data.pkl", "x.pickle", "PYTORCH_MODEL.BIN",
+        "pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin", "sub/dir/model.pt"})
     CHECK(is_pickle_weights(name));
   for (const char* name : {"model.safetensors", "model.safetensors.index.json", "config.json", "tokenizer.json",
                            "model.gguf", "model.onnx", "bin", "model.binx"})

@@ -1,13 +1,12 @@
 // Reading real checkpoints: every fixture file, compared with its own JSON header read
 // independently here; dtypes F32/F16/BF16; f32 conversions.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
-#include <set>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "safetensors_helpers.h"
 
@@ -58,7 +57,8 @@ TEST_CASE("every fixture file opens and matches its JSON header", "[safetensors]
       CHECK(t->name == name);
       CHECK(to_string(t->dtype) == info["dtype"].get<std::string>());
       dtypes_seen.insert(info["dtype"].get<std::string>());
-      CHECK(std::vector<std::uint64_t>(t->shape.begin(), t->shape.end()) == info["shape"].get<std::vector<std::uint64_t>>());
+      CHECK(std::vector<std::uint64_t>(t->shape.begin(), t->shape.end()) ==
+            info["shape"].get<std::vector<std::uint64_t>>());
       auto begin = info["data_offsets"][0].get<std::uint64_t>();
       auto end = info["data_offsets"][1].get<std::uint64_t>();
       REQUIRE(t->data.size() == end - begin);
@@ -68,7 +68,8 @@ TEST_CASE("every fixture file opens and matches its JSON header", "[safetensors]
     }
     // Views point into one mapping, in file order.
     auto all = f.tensors();
-    for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i].data.data() == all[i - 1].data.data() + all[i - 1].data.size());
+    for (std::size_t i = 1; i < all.size(); ++i)
+      CHECK(all[i].data.data() == all[i - 1].data.data() + all[i - 1].data.size());
     if (!all.empty()) CHECK(all.front().data.data() == data_start);
   }
   CHECK(dtypes_seen.count("F32"));
@@ -147,8 +148,10 @@ TEST_CASE("element conversions", "[safetensors]") {
     std::memcpy(&h, &bits, 2);
     float want = static_cast<float>(h);
     float got = f16_to_f32(bits);
-    if (std::isnan(want)) REQUIRE(std::isnan(got));
-    else REQUIRE(got == want);
+    if (std::isnan(want))
+      REQUIRE(std::isnan(got));
+    else
+      REQUIRE(got == want);
   }
 #endif
   CHECK(bf16_to_f32(0x3f80) == 1.0f);
@@ -185,9 +188,9 @@ TEST_CASE("to_f32 refuses integer tensors and a wrong output size", "[safetensor
 
 TEST_CASE("dtype names round-trip and have the reference's sizes", "[safetensors]") {
   const std::vector<std::pair<std::string, unsigned>> all = {
-      {"BOOL", 8}, {"F4", 4},   {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8},   {"I8", 8},   {"F8_E5M2", 8},
-      {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16}, {"U16", 16}, {"F16", 16}, {"BF16", 16}, {"I32", 32},
-      {"U32", 32}, {"F32", 32}, {"C64", 64}, {"F64", 64}, {"I64", 64}, {"U64", 64}};
+      {"BOOL", 8},    {"F4", 4},      {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8},   {"I8", 8},    {"F8_E5M2", 8},
+      {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16},    {"U16", 16},    {"F16", 16}, {"BF16", 16}, {"I32", 32},
+      {"U32", 32},    {"F32", 32},    {"C64", 64},    {"F64", 64},    {"I64", 64}, {"U64", 64}};
   for (const auto& [name, bits] : all) {
     auto d = parse_dtype(name);
     REQUIRE(d.has_value());

@@ -1,15 +1,14 @@
 // Sharded checkpoints through model.safetensors.index.json, and malicious indexes.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "safetensors_helpers.h"
 
 using namespace hub::safetensors;
+using Catch::Contains;
 using hub::safetensors::test::fixture_repos;
 using hub::safetensors::test::TempDir;
-using Catch::Contains;
 
 namespace {
 
@@ -71,15 +70,14 @@ TEST_CASE("shard paths must stay beside the index", "[safetensors]") {
   for (const char* shard : {"../outside.safetensors", "/etc/passwd", "sub/../../outside.safetensors", "./x.safetensors",
                             "a//b.safetensors", "", "dir\\x.safetensors", "x/"}) {
     INFO(shard);
-    auto index = dir.put("inner/model.safetensors.index.json",
-                         nlohmann::json{{"weight_map", {{"a", shard}}}}.dump());
+    auto index = dir.put("inner/model.safetensors.index.json", nlohmann::json{{"weight_map", {{"a", shard}}}}.dump());
     hub::Error e = open_error(index);
     CHECK(e.code() == hub::Errc::invalid_input);
     CHECK_THAT(e.what(), Contains("model.safetensors.index.json") && Contains("'a'"));
   }
   // A NUL inside the name.
-  auto index = dir.put("inner/model.safetensors.index.json",
-                       std::string(R"({"weight_map":{"a":"model.safetensors\u0000.x"}})"));
+  auto index =
+      dir.put("inner/model.safetensors.index.json", std::string(R"({"weight_map":{"a":"model.safetensors\u0000.x"}})"));
   CHECK(open_error(index).code() == hub::Errc::invalid_input);
   // Sub-folders without dot segments are fine.
   dir.put("inner/shards/one.safetensors", shard({"a"}));
@@ -103,7 +101,8 @@ TEST_CASE("malformed indexes and shards that disagree with them", "[safetensors]
   check(R"({"weight_map":[]})", hub::Errc::invalid_input, {"\"weight_map\" must be an object"});
   check(R"({"weight_map":{"a":1}})", hub::Errc::invalid_input, {"'a'", "must name a shard"});
   check(R"({"weight_map":{"a":"one.safetensors","a":"two.safetensors"}})", hub::Errc::invalid_input, {"twice"});
-  check(R"({"weight_map":{"b":"one.safetensors"}})", hub::Errc::invalid_input, {"'b'", "one.safetensors", "no such tensor"});
+  check(R"({"weight_map":{"b":"one.safetensors"}})", hub::Errc::invalid_input,
+        {"'b'", "one.safetensors", "no such tensor"});
   check(R"({"weight_map":{"a":"missing.safetensors"}})", hub::Errc::io, {"missing.safetensors"});
   check(R"({"weight_map":{"b":"two.safetensors"},"metadata":[]})", hub::Errc::invalid_input, {"\"metadata\""});
   // Tensors a shard holds but the map does not list stay reachable, unless two shards hold them.
@@ -113,8 +112,9 @@ TEST_CASE("malformed indexes and shards that disagree with them", "[safetensors]
   CHECK(ok.names() == std::vector<std::string_view>{"a", "c"});
   check(R"({"weight_map":{"a":"ac.safetensors","b":"bc.safetensors"}})", hub::Errc::invalid_input,
         {"'c'", "ac.safetensors", "bc.safetensors"});
-  auto chosen = Checkpoint::open(
-      dir.put("model.safetensors.index.json", R"({"weight_map":{"a":"ac.safetensors","b":"bc.safetensors","c":"bc.safetensors"}})"));
+  auto chosen =
+      Checkpoint::open(dir.put("model.safetensors.index.json",
+                               R"({"weight_map":{"a":"ac.safetensors","b":"bc.safetensors","c":"bc.safetensors"}})"));
   CHECK(chosen.get("c").data.data() == chosen.shards()[1].get("c").data.data());
   // A shard that is itself malformed names the shard.
   dir.put("bad.safetensors", "not a safetensors file at all");

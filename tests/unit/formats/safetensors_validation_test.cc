@@ -5,9 +5,9 @@
 #include "safetensors_helpers.h"
 
 using namespace hub::safetensors;
+using Catch::Contains;
 using hub::safetensors::test::craft;
 using hub::safetensors::test::parse_failure;
-using Catch::Contains;
 
 namespace {
 
@@ -47,8 +47,11 @@ TEST_CASE("header text: UTF-8, JSON, object, duplicates, nesting", "[safetensors
   rejects(craft(std::string("{}\0\0", 4)), {"not valid JSON"});
   rejects(craft("[1,2]"), {"JSON object", "array"});
   rejects(craft("\"text\""), {"JSON object"});
-  rejects(craft(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", 2),
-          {"'a'", "twice"});
+  rejects(
+      craft(
+          R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
+          2),
+      {"'a'", "twice"});
   rejects(craft(R"({"a":{"dtype":"U8","dtype":"F32","shape":[1],"data_offsets":[0,1]}})", 1), {"'dtype'", "twice"});
   rejects(craft(R"({"a":{"dtype":"U8","shape":[[1]],"data_offsets":[0,1]}})", 1), {"deep"});
   rejects(craft(std::string(10000, '[') + std::string(10000, ']')), {"deep"});
@@ -57,11 +60,14 @@ TEST_CASE("header text: UTF-8, JSON, object, duplicates, nesting", "[safetensors
 TEST_CASE("tensor entries: dtype, shape, data_offsets fields", "[safetensors]") {
   rejects(craft(R"({"w":[0,1]})"), {"tensor 'w'", "expected an object"});
   rejects(craft(R"({"w":{"shape":[1],"data_offsets":[0,1]}})", 1), {"tensor 'w'", "missing \"dtype\""});
-  rejects(craft(R"({"w":{"dtype":7,"shape":[1],"data_offsets":[0,1]}})", 1), {"tensor 'w'", "\"dtype\" must be a string"});
-  rejects(craft(R"({"w":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}})", 16), {"tensor 'w'", "unknown dtype 'F128'"});
+  rejects(craft(R"({"w":{"dtype":7,"shape":[1],"data_offsets":[0,1]}})", 1),
+          {"tensor 'w'", "\"dtype\" must be a string"});
+  rejects(craft(R"({"w":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}})", 16),
+          {"tensor 'w'", "unknown dtype 'F128'"});
   rejects(craft(R"({"w":{"dtype":"f32","shape":[1],"data_offsets":[0,4]}})", 4), {"unknown dtype 'f32'"});
   rejects(craft(R"({"w":{"dtype":"F32","data_offsets":[0,4]}})", 4), {"tensor 'w'", "missing \"shape\""});
-  rejects(craft(R"({"w":{"dtype":"F32","shape":4,"data_offsets":[0,4]}})", 4), {"tensor 'w'", "\"shape\" must be an array"});
+  rejects(craft(R"({"w":{"dtype":"F32","shape":4,"data_offsets":[0,4]}})", 4),
+          {"tensor 'w'", "\"shape\" must be an array"});
   rejects(craft(R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4), {"tensor 'w'", "non-negative"});
   rejects(craft(R"({"w":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}})", 4), {"tensor 'w'", "non-negative"});
   rejects(craft(R"({"w":{"dtype":"F32","shape":["1"],"data_offsets":[0,4]}})", 4), {"tensor 'w'", "non-negative"});
@@ -75,14 +81,24 @@ TEST_CASE("tensor entries: dtype, shape, data_offsets fields", "[safetensors]") 
 
 TEST_CASE("offsets: start at 0, no gap, no overlap, in order", "[safetensors]") {
   rejects(craft(R"({"w":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}})", 8), {"tensor 'w'", "[4, 8]", "start at 0"});
-  rejects(craft(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[6,10]}})", 10),
-          {"tensor 'b'", "gap of 2 bytes", "'a'"});
-  rejects(craft(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}})", 6),
-          {"tensor 'b'", "overlap", "'a'"});
+  rejects(
+      craft(
+          R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[6,10]}})",
+          10),
+      {"tensor 'b'", "gap of 2 bytes", "'a'"});
+  rejects(
+      craft(
+          R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}})",
+          6),
+      {"tensor 'b'", "overlap", "'a'"});
   // Two tensors claiming the same bytes.
-  rejects(craft(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})", 4),
-          {"overlap"});
-  rejects(craft(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", 4), {"tensor 'w'", "end before they begin"});
+  rejects(
+      craft(
+          R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})",
+          4),
+      {"overlap"});
+  rejects(craft(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", 4),
+          {"tensor 'w'", "end before they begin"});
 }
 
 TEST_CASE("sizes: shape x dtype must equal the span, without overflow", "[safetensors]") {
@@ -138,8 +154,8 @@ TEST_CASE("valid edge cases parse", "[safetensors]") {
   CHECK(f.get("z").data.empty());
   CHECK(f.get("q").data.size() == 2);
   // Every dtype of the format is accepted.
-  for (const char* d : {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16", "U16", "F16", "BF16", "I32", "U32", "F32",
-                        "C64", "F64", "I64", "U64"}) {
+  for (const char* d : {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16", "U16", "F16", "BF16", "I32", "U32",
+                        "F32", "C64", "F64", "I64", "U64"}) {
     INFO(d);
     unsigned bytes = bit_size(*parse_dtype(d)) / 8;
     std::string one = craft(std::string(R"({"t":{"dtype":")") + d + R"(","shape":[2],"data_offsets":[0,)" +
@@ -151,7 +167,8 @@ TEST_CASE("valid edge cases parse", "[safetensors]") {
 
 TEST_CASE("names in messages are escaped and cut", "[safetensors]") {
   auto f = parse_failure(craft("{\"" + std::string("bad\\nname") + std::string(500, 'x') +
-                               R"(":{"dtype":"F32","shape":[1],"data_offsets":[0,3]}})", 3));
+                                   R"(":{"dtype":"F32","shape":[1],"data_offsets":[0,3]}})",
+                               3));
   CHECK(f.code == hub::Errc::invalid_input);
   CHECK_THAT(f.message, Contains("bad\\x0aname"));
   CHECK(f.message.size() < 600);

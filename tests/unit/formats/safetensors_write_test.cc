@@ -1,7 +1,6 @@
 // The writer: round trips, the reference's layout (byte-identical re-serialisation of files the
 // reference wrote), and refusal of inconsistent input.
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <fstream>
 

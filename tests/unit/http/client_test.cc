@@ -1,6 +1,7 @@
+#include "http/client.h"
+
 #include <catch2/catch.hpp>
 
-#include "http/client.h"
 #include "hub/error.h"
 
 TEST_CASE("origins make default ports explicit", "[http]") {

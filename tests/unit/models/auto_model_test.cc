@@ -89,8 +89,10 @@ TEST_CASE("Older checkpoints: gamma/beta names and an explicit decoder", "[model
   {
     TempDir dir;
     write_variant(dir, "bert_mlm", [&](TensorEdit& e) {
-      if (e.name.ends_with("LayerNorm.weight")) e.name.replace(e.name.size() - 6, 6, "gamma");
-      else if (e.name.ends_with("LayerNorm.bias")) e.name.replace(e.name.size() - 4, 4, "beta");
+      if (e.name.ends_with("LayerNorm.weight"))
+        e.name.replace(e.name.size() - 6, 6, "gamma");
+      else if (e.name.ends_with("LayerNorm.bias"))
+        e.name.replace(e.name.size() - 4, 4, "beta");
       return true;
     });
     auto out = hub::AutoModel::from_pretrained(dir.path().string(), local_options()).forward(input_of(kIds));
@@ -117,7 +119,8 @@ TEST_CASE("Older checkpoints: gamma/beta names and an explicit decoder", "[model
     REQUIRE(out.logits.values.size() == expected.logits.values.size());
     double worst = 0;
     for (std::size_t i = 0; i < out.logits.values.size(); ++i) {
-      worst = std::max(worst, double(std::fabs(out.logits.values[i] + expected.logits.values[i] - 2 * bias[i % bias.size()])));
+      worst = std::max(worst,
+                       double(std::fabs(out.logits.values[i] + expected.logits.values[i] - 2 * bias[i % bias.size()])));
     }
     CHECK(worst < 1e-4);
   }
@@ -142,8 +145,9 @@ TEST_CASE("Missing and mis-shaped tensors are named", "[models]") {
   }
   {
     TempDir dir;
-    write_variant(dir, "bert_ner", [](TensorEdit&) { return true; },
-                  [](std::string c) { return c.replace(c.find("\"bert\""), 6, "\"gpt_neo\""); });
+    write_variant(
+        dir, "bert_ner", [](TensorEdit&) { return true; },
+        [](std::string c) { return c.replace(c.find("\"bert\""), 6, "\"gpt_neo\""); });
     auto e = load_error(dir.path());
     CHECK(e.code() == hub::Errc::unsupported);
     CHECK_THAT(e.what(), Contains("gpt_neo"));

@@ -32,7 +32,7 @@ TEST_CASE("AutoConfig reads the transformers 5 layout of the fixtures", "[models
   CHECK(c.warnings.empty());
 
   auto d = hub::AutoConfig::from_pretrained(hub::models::test::fixture("distilbert_sst2").string());
-  CHECK(d.hidden_size == 64);  // from "dim"
+  CHECK(d.hidden_size == 64);         // from "dim"
   CHECK(d.intermediate_size == 128);  // from "hidden_dim"
   CHECK(d.num_attention_heads == 4);  // from "n_heads"
   CHECK(d.type_vocab_size == 0);
@@ -58,9 +58,11 @@ TEST_CASE("AutoConfig names the field that is wrong", "[models][config]") {
   auto e = error_of(R"({"model_type": "bert", "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 9})");
   CHECK(e.code() == hub::Errc::invalid_input);
   CHECK_THAT(e.what(), Contains("hidden_size") && Contains("missing"));
-  e = error_of(R"({"model_type": "bert", "hidden_size": 10, "num_hidden_layers": 1, "num_attention_heads": 3, "vocab_size": 9})");
+  e = error_of(
+      R"({"model_type": "bert", "hidden_size": 10, "num_hidden_layers": 1, "num_attention_heads": 3, "vocab_size": 9})");
   CHECK_THAT(e.what(), Contains("num_attention_heads"));
-  e = error_of(R"({"model_type": "bert", "hidden_size": "big", "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 9})");
+  e = error_of(
+      R"({"model_type": "bert", "hidden_size": "big", "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 9})");
   CHECK_THAT(e.what(), Contains("hidden_size") && Contains("integer"));
   e = error_of(R"({"model_type": "bert", "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2,
     "vocab_size": 9, "id2label": {"zero": "A"}})");

@@ -1,7 +1,6 @@
 // LoRA adapters merged at load: scaling rules (alpha / r, rsLoRA's alpha / sqrt(r), per-module
 // alpha_pattern) checked through their effect on the logits, and refused adapter kinds.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "hub/error.h"
@@ -27,7 +26,9 @@ void write_adapter(const TempDir& dir, const nlohmann::json& changes) {
 std::vector<float> logits_with(const std::optional<std::string>& adapter) {
   auto options = local_options();
   options.adapter = adapter;
-  return hub::AutoModel::from_pretrained(fixture("llama_lm").string(), options).forward(input_of(kPrompt)).logits.values;
+  return hub::AutoModel::from_pretrained(fixture("llama_lm").string(), options)
+      .forward(input_of(kPrompt))
+      .logits.values;
 }
 
 }  // namespace

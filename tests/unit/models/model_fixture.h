@@ -16,9 +16,7 @@ namespace hub::models::test {
 
 using safetensors::test::TempDir;
 
-inline std::filesystem::path fixture(const std::string& name) {
-  return safetensors::test::fixture_repos() / name;
-}
+inline std::filesystem::path fixture(const std::string& name) { return safetensors::test::fixture_repos() / name; }
 
 // One tensor of the rewritten checkpoint; `edit` may rename it, change its dtype (f16/bf16 from
 // the f32 values), change its shape, or drop it (return false).

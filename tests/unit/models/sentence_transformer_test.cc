@@ -1,6 +1,5 @@
 // SentenceTransformer: both module-naming generations, every pooling mode, refused modules.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "hub/auto_tokenizer.h"

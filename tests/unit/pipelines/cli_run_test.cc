@@ -94,7 +94,8 @@ TEST_CASE("hub run --task text-generation: pipeline JSON and streamed text", "[p
   const Golden g = Golden::load("gpt2_lm");
   std::string texts;
   for (const auto& t : g.json["pipeline"]["inputs"]) texts += " " + quote(t.get<std::string>());
-  Run r = run_hub("run " + fixture_dir("gpt2_lm").string() + " --task text-generation --max-new-tokens 10 --json" + texts);
+  Run r =
+      run_hub("run " + fixture_dir("gpt2_lm").string() + " --task text-generation --max-new-tokens 10 --json" + texts);
   REQUIRE(r.status == 0);
   CHECK(nlohmann::json::parse(r.out) == g.outputs());
   // Streaming prints the same text as --json for one prompt, piece by piece.

@@ -1,4 +1,6 @@
 // The protocol handler without sockets: status codes, error headers, ranges, pagination links.
+#include "server/handler.h"
+
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -6,7 +8,6 @@
 
 #include "core/hashing.h"
 #include "server/folder_source.h"
-#include "server/handler.h"
 #include "temp_tree.h"
 
 using namespace hub::server;
@@ -155,7 +156,8 @@ TEST_CASE("server: tree pages link to the public URL", "[server][handler]") {
   Reply first = f.get("/api/models/acme/tiny/tree/main?recursive=1");
   REQUIRE(first.status == 200);
   CHECK(nlohmann::json::parse(first.body).size() == 2);
-  CHECK(header(first, "Link") == "<http://mirror.example/api/models/acme/tiny/tree/main?recursive=1&cursor=2>; rel=\"next\"");
+  CHECK(header(first, "Link") ==
+        "<http://mirror.example/api/models/acme/tiny/tree/main?recursive=1&cursor=2>; rel=\"next\"");
 
   std::vector<std::string> paths;
   std::string target = "/api/models/acme/tiny/tree/main?recursive=1";
@@ -168,7 +170,8 @@ TEST_CASE("server: tree pages link to the public URL", "[server][handler]") {
     auto start = link->find("/api/");
     target = link->substr(start, link->find('>') - start);
   }
-  CHECK(paths == std::vector<std::string>{"config.json", "empty.txt", "model.safetensors", "sub", "sub/a.txt", "sub/b.txt"});
+  CHECK(paths ==
+        std::vector<std::string>{"config.json", "empty.txt", "model.safetensors", "sub", "sub/a.txt", "sub/b.txt"});
 
   Reply sub = f.get("/api/models/acme/tiny/tree/main/sub?limit=10");
   CHECK(sub.find_header("Link") == nullptr);

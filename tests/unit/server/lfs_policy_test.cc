@@ -1,10 +1,10 @@
 // Which served files are LFS, and their pointer text (hub-protocol.md §8.1).
-#include <catch2/catch.hpp>
-
 #include "server/lfs_policy.h"
 
-using hub::server::LfsPolicy;
+#include <catch2/catch.hpp>
+
 using hub::server::lfs_pointer;
+using hub::server::LfsPolicy;
 
 TEST_CASE("server: weight patterns and the 10 MB rule", "[server][lfs]") {
   LfsPolicy p;

@@ -1,7 +1,7 @@
 // Range and If-None-Match semantics (hub-protocol.md §2.5, C13-C16, C27).
-#include <catch2/catch.hpp>
-
 #include "server/range.h"
+
+#include <catch2/catch.hpp>
 
 using hub::server::etag_matches;
 using hub::server::evaluate_range;

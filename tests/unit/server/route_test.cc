@@ -1,7 +1,7 @@
 // URL grammar of hub serve (hub-protocol.md §1.3, §1.4): segment decoding, refs/pr/N, legacy ids.
-#include <catch2/catch.hpp>
-
 #include "server/route.h"
+
+#include <catch2/catch.hpp>
 
 using hub::RepoType;
 using hub::server::parse_bool;

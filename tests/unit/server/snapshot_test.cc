@@ -1,7 +1,6 @@
 // Served snapshots: depth-first entries, revision resolution, folder commits equal to what git
 // itself computes, and the HF cache source.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -43,7 +42,8 @@ std::string run(const std::string& cmd) {
 }  // namespace
 
 TEST_CASE("server: snapshot entries are depth-first with folder subtrees", "[server][snapshot]") {
-  auto snap = Snapshot::build({file("b.txt", "b"), file("a/x.txt", "x"), file("a.txt", "a"), file("a/b/c.txt", "c")}, {});
+  auto snap =
+      Snapshot::build({file("b.txt", "b"), file("a/x.txt", "x"), file("a.txt", "a"), file("a/b/c.txt", "c")}, {});
   std::vector<std::string> paths;
   for (const Entry& e : snap->entries()) paths.push_back(e.path);
   CHECK(paths == std::vector<std::string>{"a", "a/b", "a/b/c.txt", "a/x.txt", "a.txt", "b.txt"});
@@ -123,7 +123,8 @@ TEST_CASE("server: a folder's commit is the one git computes for the same conten
       "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=libhub GIT_AUTHOR_EMAIL=libhub@localhost "
       "GIT_AUTHOR_DATE='@0 +0000' GIT_COMMITTER_NAME=libhub GIT_COMMITTER_EMAIL=libhub@localhost "
       "GIT_COMMITTER_DATE='@0 +0000' ";
-  std::string tree = run("cd '" + dir + "' && " + env + "git init -q . && " + env + "git add -A && " + env + "git write-tree");
+  std::string tree =
+      run("cd '" + dir + "' && " + env + "git init -q . && " + env + "git add -A && " + env + "git write-tree");
   REQUIRE(tree.size() == 40);
   std::string commit = run("cd '" + dir + "' && " + env + "git commit-tree " + tree + " -m 'libhub: folder snapshot'");
   CHECK(commit == sha);

@@ -49,12 +49,18 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("BertNormalizer cleans, pads CJK, strips accents and lowercases", "[tokenizer]") {
-  json bert = {{"type", "BertNormalizer"}, {"clean_text", true}, {"handle_chinese_chars", true},
-               {"strip_accents", nullptr}, {"lowercase", true}};
-  CHECK(normalize(bert, "\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x9F\xCE\xA3") == "\xCF\x83\xCE\xBF\xCF\x86\xCE\xBF\xCF\x83");  // ΣΟΦΟΣ -> σοφοσ
+  json bert = {{"type", "BertNormalizer"},
+               {"clean_text", true},
+               {"handle_chinese_chars", true},
+               {"strip_accents", nullptr},
+               {"lowercase", true}};
+  CHECK(normalize(bert, "\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x9F\xCE\xA3") ==
+        "\xCF\x83\xCE\xBF\xCF\x86\xCE\xBF\xCF\x83");  // ΣΟΦΟΣ -> σοφοσ
   CHECK(normalize(bert, "\xC4\xB0stanbul") == "istanbul");
   CHECK(normalize(bert, "zero\xE2\x80\x8Bwidth") == "zerowidth");
-  CHECK(normalize(bert, "a\xE4\xB8\xAD" "b\tc") == "a \xE4\xB8\xAD b c");
+  CHECK(normalize(bert,
+                  "a\xE4\xB8\xAD"
+                  "b\tc") == "a \xE4\xB8\xAD b c");
   CHECK(normalize(bert, "Caf\xC3\xA9") == "cafe");
 }
 
@@ -64,7 +70,10 @@ TEST_CASE("simple normalizers", "[tokenizer]") {
   CHECK(normalize({{"type", "Replace"}, {"pattern", {{"Regex", " {2,}"}}}, {"content", " "}}, "a   b") == "a b");
   CHECK(normalize({{"type", "Prepend"}, {"prepend", "_"}}, "ab") == "_ab");
   CHECK(normalize({{"type", "Sequence"}, {"normalizers", json::array()}}, "Ab") == "Ab");
-  CHECK(normalize({{"type", "Nmt"}}, "a\x01" "b\xE2\x80\x8B" "c") == "ab c");
+  CHECK(normalize({{"type", "Nmt"}},
+                  "a\x01"
+                  "b\xE2\x80\x8B"
+                  "c") == "ab c");
   CHECK(make_normalizer(JsonView(json{{"type", "Precompiled"}, {"precompiled_charsmap", nullptr}}, "n")) == nullptr);
 }
 
@@ -72,7 +81,11 @@ TEST_CASE("pre-tokenizers", "[tokenizer]") {
   json bl = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}};
   CHECK(pre_tokenize(bl, "Hello world!") == V{"Hello", "\xC4\xA0world", "!"});  // Ġworld
   json meta = {{"type", "Metaspace"}, {"replacement", "\xE2\x96\x81"}, {"prepend_scheme", "always"}, {"split", true}};
-  CHECK(pre_tokenize(meta, "a  b") == V{"\xE2\x96\x81" "a", "\xE2\x96\x81", "\xE2\x96\x81" "b"});
+  CHECK(pre_tokenize(meta, "a  b") == V{"\xE2\x96\x81"
+                                        "a",
+                                        "\xE2\x96\x81",
+                                        "\xE2\x96\x81"
+                                        "b"});
   CHECK(pre_tokenize({{"type", "Whitespace"}}, "it's 3.5!") == V{"it", "'", "s", "3", ".", "5", "!"});
   CHECK(pre_tokenize({{"type", "Digits"}, {"individual_digits", false}}, "a123b4") == V{"a", "123", "b", "4"});
   CHECK(pre_tokenize({{"type", "BertPreTokenizer"}}, "a+b, c") == V{"a", "+", "b", ",", "c"});
@@ -84,13 +97,19 @@ TEST_CASE("pre-tokenizers", "[tokenizer]") {
   CHECK(pre_tokenize(us, " ab") == V{"ab"});
   CHECK(pre_tokenize(us, "   ").empty());
   CHECK(pre_tokenize(us, "Hello world123!") == V{"Hello world", "123!"});
-  CHECK(pre_tokenize(us, "abc\xF0\x9F\x98\x80" "def") == V{"abc", "\xF0\x9F\x98\x80", "def"});  // abc😀def
+  CHECK(pre_tokenize(us,
+                     "abc\xF0\x9F\x98\x80"
+                     "def") == V{"abc", "\xF0\x9F\x98\x80", "def"});  // abc😀def
   // 日本語テキストとEnglish 混合 text 2024年
-  CHECK(pre_tokenize(us, "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x86\xE3\x82\xAD\xE3\x82\xB9\xE3\x83\x88"
-                         "\xE3\x81\xA8" "English \xE6\xB7\xB7\xE5\x90\x88 text 2024\xE5\xB9\xB4") ==
+  CHECK(pre_tokenize(us,
+                     "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x86\xE3\x82\xAD\xE3\x82\xB9\xE3\x83\x88"
+                     "\xE3\x81\xA8"
+                     "English \xE6\xB7\xB7\xE5\x90\x88 text 2024\xE5\xB9\xB4") ==
         V{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x86\xE3\x82\xAD\xE3\x82\xB9\xE3\x83\x88\xE3\x81\xA8",
           "English ", "\xE6\xB7\xB7\xE5\x90\x88 ", "text ", "2024", "\xE5\xB9\xB4"});
-  CHECK(pre_tokenize(us, "a\xCC\x81" "b") == V{"a", "\xCC\x81", "b"});  // Inherited is its own script
+  CHECK(pre_tokenize(us,
+                     "a\xCC\x81"
+                     "b") == V{"a", "\xCC\x81", "b"});  // Inherited is its own script
   // Legacy add_prefix_space false without prepend_scheme never fails to load, as in tokenizers.
   json bad = {{"type", "Metaspace"}, {"replacement", "_"}, {"add_prefix_space", false}};
   CHECK_THROWS_AS(make_pre_tokenizer(JsonView(bad, "pre_tokenizer")), hub::Error);
@@ -99,7 +118,8 @@ TEST_CASE("pre-tokenizers", "[tokenizer]") {
 TEST_CASE("BPE merges, both merges layouts, unk and byte fallback", "[tokenizer]") {
   json vocab = {{"a", 0}, {"b", 1}, {"c", 2}, {"ab", 3}, {"abc", 4}, {"<unk>", 5}, {"<0x7A>", 6}};
   json strings = {{"type", "BPE"}, {"vocab", vocab}, {"merges", {"a b", "ab c"}}};
-  json pairs = {{"type", "BPE"}, {"vocab", vocab}, {"merges", json::array({json::array({"a", "b"}), json::array({"ab", "c"})})}};
+  json pairs = {
+      {"type", "BPE"}, {"vocab", vocab}, {"merges", json::array({json::array({"a", "b"}), json::array({"ab", "c"})})}};
   CHECK(tokenize(strings, "abcab") == V{"abc", "ab"});
   CHECK(tokenize(pairs, "abcab") == V{"abc", "ab"});
   CHECK(tokenize(strings, "xa") == V{"a"});  // no unk token: unknown chars are dropped
@@ -121,11 +141,15 @@ TEST_CASE("BPE merges, both merges layouts, unk and byte fallback", "[tokenizer]
 }
 
 TEST_CASE("WordPiece and Unigram", "[tokenizer]") {
-  json wp = {{"type", "WordPiece"}, {"vocab", {{"[UNK]", 0}, {"un", 1}, {"##aff", 2}, {"##able", 3}}},
-             {"unk_token", "[UNK]"}, {"continuing_subword_prefix", "##"}, {"max_input_chars_per_word", 100}};
+  json wp = {{"type", "WordPiece"},
+             {"vocab", {{"[UNK]", 0}, {"un", 1}, {"##aff", 2}, {"##able", 3}}},
+             {"unk_token", "[UNK]"},
+             {"continuing_subword_prefix", "##"},
+             {"max_input_chars_per_word", 100}};
   CHECK(tokenize(wp, "unaffable") == V{"un", "##aff", "##able"});
   CHECK(tokenize(wp, "unaffablex") == V{"[UNK]"});
-  json uni = {{"type", "Unigram"}, {"unk_id", 0},
+  json uni = {{"type", "Unigram"},
+              {"unk_id", 0},
               {"vocab", json::array({json::array({"<unk>", 0.0}), json::array({"a", -1.0}), json::array({"b", -1.0}),
                                      json::array({"ab", -1.5})})}};
   CHECK(tokenize(uni, "abab") == V{"ab", "ab"});
@@ -133,16 +157,20 @@ TEST_CASE("WordPiece and Unigram", "[tokenizer]") {
 }
 
 TEST_CASE("decoders", "[tokenizer]") {
-  CHECK(decode({{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}}, {"Hello", "\xC4\xA0world"}) ==
-        V{"Hello world"});
-  CHECK(decode({{"type", "ByteFallback"}}, {"a", "<0xE2>", "<0x82>", "<0xAC>", "<0xFF>", "b"}) ==
-        V{"a", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "b"});  // invalid run: one U+FFFD per byte
+  CHECK(decode({{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}},
+               {"Hello", "\xC4\xA0world"}) == V{"Hello world"});
+  CHECK(
+      decode({{"type", "ByteFallback"}}, {"a", "<0xE2>", "<0x82>", "<0xAC>", "<0xFF>", "b"}) ==
+      V{"a", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "\xEF\xBF\xBD", "b"});  // invalid run: one U+FFFD per byte
   CHECK(decode({{"type", "ByteFallback"}}, {"<0xE2>", "<0x82>", "<0xAC>", "b"}) == V{"\xE2\x82\xAC", "b"});
   CHECK(decode({{"type", "WordPiece"}, {"prefix", "##"}, {"cleanup", true}}, {"hello", "##s", "!", "do", "n't"}) ==
         V{"hello", "s", "!", " do", "n't"});
   CHECK(decode({{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}, {" a", "  b"}) == V{"a", " b"});
   json meta = {{"type", "Metaspace"}, {"replacement", "\xE2\x96\x81"}, {"prepend_scheme", "always"}, {"split", true}};
-  CHECK(decode(meta, {"\xE2\x96\x81" "a", "\xE2\x96\x81" "b"}) == V{"a", " b"});
+  CHECK(decode(meta, {"\xE2\x96\x81"
+                      "a",
+                      "\xE2\x96\x81"
+                      "b"}) == V{"a", " b"});
   CHECK(decode({{"type", "CTC"}, {"pad_token", "<pad>"}, {"word_delimiter_token", "|"}, {"cleanup", true}},
                {"h", "h", "<pad>", "i", "|", "x"}) == V{"h", "i", " ", "x"});
   CHECK(decode({{"type", "BPEDecoder"}, {"suffix", "</w>"}}, {"a</w>", "b</w>"}) == V{"a ", "b"});

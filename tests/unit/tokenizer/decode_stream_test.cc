@@ -1,7 +1,6 @@
 // DecodeStream: streamed pieces concatenate to the full decode, for every decoder family of the
 // fixtures (byte fallback, byte-level BPE, WordPiece, Metaspace/Unigram), on the whole corpus.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,9 @@
 // NormalizedString, patterns and split behaviours (tokenizer-json.md §3.1, §4).
+#include "tokenizer/normalized_string.h"
+
 #include <catch2/catch.hpp>
 
 #include "hub/error.h"
-#include "tokenizer/normalized_string.h"
 #include "tokenizer/pattern.h"
 #include "tokenizer/unicode.h"
 
@@ -49,7 +50,11 @@ TEST_CASE("prepend, replace and lowercase keep alignments to the original", "[to
   NormalizedString s("a b");
   s.replace(Pattern::literal(" "), "\xE2\x96\x81");  // U+2581
   s.prepend("\xE2\x96\x81");
-  CHECK(s.get() == "\xE2\x96\x81" "a" "\xE2\x96\x81" "b");
+  CHECK(s.get() ==
+        "\xE2\x96\x81"
+        "a"
+        "\xE2\x96\x81"
+        "b");
   // The prepended char aligns to the first original char, the replacement to the space.
   CHECK(s.to_original({0, 3}) == Offsets{0, 1});
   CHECK(s.to_original({4, 7}) == Offsets{1, 2});
@@ -92,8 +97,8 @@ TEST_CASE("\\p{..} classes follow the reference Unicode tables", "[tokenizer]") 
 
 TEST_CASE("UTF-8 repair follows from_utf8_lossy", "[tokenizer]") {
   using hub::tokenizer::unicode::utf8_lossy;
-  CHECK(utf8_lossy("a\xF0\x9F\x98") == "a\xEF\xBF\xBD");               // truncated 4-byte char: one U+FFFD
-  CHECK(utf8_lossy("\xC0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD");         // invalid lead bytes: one each
+  CHECK(utf8_lossy("a\xF0\x9F\x98") == "a\xEF\xBF\xBD");                        // truncated 4-byte char: one U+FFFD
+  CHECK(utf8_lossy("\xC0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // invalid lead bytes: one each
   CHECK(utf8_lossy("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   CHECK(utf8_lossy("ok\xE2\x82") == "ok\xEF\xBF\xBD");
 }

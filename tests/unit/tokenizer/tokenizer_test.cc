@@ -1,9 +1,10 @@
 // hub::Tokenizer end to end on small tokenizer.json documents, and load errors.
+#include "hub/tokenizer.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "hub/error.h"
-#include "hub/tokenizer.h"
 
 using nlohmann::json;
 
@@ -13,23 +14,41 @@ namespace {
 json word_level() {
   return {{"version", "1.0"},
           {"added_tokens",
-           {{{"id", 0}, {"content", "[CLS]"}, {"single_word", false}, {"lstrip", false}, {"rstrip", false},
-             {"normalized", false}, {"special", true}},
-            {{"id", 1}, {"content", "[SEP]"}, {"single_word", false}, {"lstrip", false}, {"rstrip", false},
-             {"normalized", false}, {"special", true}}}},
+           {{{"id", 0},
+             {"content", "[CLS]"},
+             {"single_word", false},
+             {"lstrip", false},
+             {"rstrip", false},
+             {"normalized", false},
+             {"special", true}},
+            {{"id", 1},
+             {"content", "[SEP]"},
+             {"single_word", false},
+             {"lstrip", false},
+             {"rstrip", false},
+             {"normalized", false},
+             {"special", true}}}},
           {"normalizer", {{"type", "Lowercase"}}},
           {"pre_tokenizer", {{"type", "WhitespaceSplit"}}},
-          {"model", {{"type", "WordLevel"}, {"vocab", {{"[CLS]", 0}, {"[SEP]", 1}, {"[UNK]", 2}, {"hello", 3}, {"world", 4}}},
-                     {"unk_token", "[UNK]"}}},
+          {"model",
+           {{"type", "WordLevel"},
+            {"vocab", {{"[CLS]", 0}, {"[SEP]", 1}, {"[UNK]", 2}, {"hello", 3}, {"world", 4}}},
+            {"unk_token", "[UNK]"}}},
           {"post_processor",
            {{"type", "TemplateProcessing"},
-            {"single", {{{"SpecialToken", {{"id", "[CLS]"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                        {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 0}}}}}},
-            {"pair", {{{"SpecialToken", {{"id", "[CLS]"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                      {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "B"}, {"type_id", 1}}}},
-                      {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 1}}}}}},
-            {"special_tokens", {{"[CLS]", {{"id", "[CLS]"}, {"ids", {0}}, {"tokens", {"[CLS]"}}}},
-                                {"[SEP]", {{"id", "[SEP]"}, {"ids", {1}}, {"tokens", {"[SEP]"}}}}}}}},
+            {"single",
+             {{{"SpecialToken", {{"id", "[CLS]"}, {"type_id", 0}}}},
+              {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
+              {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 0}}}}}},
+            {"pair",
+             {{{"SpecialToken", {{"id", "[CLS]"}, {"type_id", 0}}}},
+              {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
+              {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 0}}}},
+              {{"Sequence", {{"id", "B"}, {"type_id", 1}}}},
+              {{"SpecialToken", {{"id", "[SEP]"}, {"type_id", 1}}}}}},
+            {"special_tokens",
+             {{"[CLS]", {{"id", "[CLS]"}, {"ids", {0}}, {"tokens", {"[CLS]"}}}},
+              {"[SEP]", {{"id", "[SEP]"}, {"ids", {1}}, {"tokens", {"[SEP]"}}}}}}}},
           {"decoder", nullptr}};
 }
 
@@ -69,8 +88,8 @@ TEST_CASE("encode: template, offsets in code points, word ids, masks", "[tokeniz
 TEST_CASE("truncation and padding from the file", "[tokenizer]") {
   json j = word_level();
   j["truncation"] = {{"max_length", 4}, {"strategy", "LongestFirst"}, {"stride", 0}, {"direction", "Right"}};
-  j["padding"] = {{"strategy", "BatchLongest"}, {"direction", "Right"}, {"pad_to_multiple_of", nullptr},
-                  {"pad_id", 2}, {"pad_type_id", 0}, {"pad_token", "[UNK]"}};
+  j["padding"] = {{"strategy", "BatchLongest"}, {"direction", "Right"}, {"pad_to_multiple_of", nullptr}, {"pad_id", 2},
+                  {"pad_type_id", 0},           {"pad_token", "[UNK]"}};
   auto tok = hub::Tokenizer::from_json(j.dump());
   auto e = tok.encode("hello world hello world");
   CHECK(e.ids == std::vector<std::uint32_t>{0, 3, 4, 1});
