@@ -7,9 +7,10 @@
 
 Reads config.json and model.safetensors (the header parsed here: 8-byte little-endian length +
 JSON; BF16 through torch.frombuffer) and runs the Llama forward as transformers' modeling_llama
-does in eager mode: RMSNorm in f32, llama3 rope (inv_freq computed as transformers'
-_compute_llama3_parameters), grouped-query attention with a causal mask over a KV cache
-preallocated for prompt + new tokens, SwiGLU MLP, tied head. Logits are computed for the last
+does in eager mode: RMSNorm in f32, every rope variant of transformers 5 (rope_inv_freq: default,
+linear, dynamic, llama3, yarn, longrope; dynamic and longrope follow the largest position of each
+pass, as transformers' dynamic_rope_update), grouped-query attention with a causal mask over a KV
+cache preallocated for prompt + new tokens, SwiGLU MLP, tied or untied head. Logits are computed for the last
 position only, as generate() does. Timing matches bench_decoder: prefill = prompt length / time to
 the first token, decode = (new tokens - 1) / time from the first token to the last, medians over
 --runs after --warmup generations of the full prompt and 4 new tokens. Prints one JSON object.
@@ -58,24 +59,82 @@ def read_safetensors(path):
     return out
 
 
-def llama3_inv_freq(config):
-    rope = config.get("rope_parameters") or config.get("rope_scaling") or {}
-    base = rope.get("rope_theta", config.get("rope_theta", 10000.0))
+def rope_parameters(config):
+    """The rope dict in the transformers 5 layout (rope_parameters), from either config layout."""
+    rope = dict(config.get("rope_parameters") or config.get("rope_scaling") or {})
+    rope.setdefault("rope_theta", config.get("rope_theta", 10000.0))
+    rope["rope_type"] = rope.get("rope_type", rope.get("type", "default"))
+    if "original_max_position_embeddings" not in rope:
+        rope["original_max_position_embeddings"] = config.get(
+            "original_max_position_embeddings", config["max_position_embeddings"])
+    return rope
+
+
+def rope_inv_freq(config, seq_len):
+    """(inv_freq, attention_scaling) of every rope variant transformers 5 implements, for a forward
+    pass whose largest position is seq_len - 1 (dynamic and longrope depend on it)."""
+    rope = rope_parameters(config)
+    kind = rope["rope_type"]
+    base = rope["rope_theta"]
     dim = config.get("head_dim") or config["hidden_size"] // config["num_attention_heads"]
-    inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.int64).float() / dim))
-    if rope.get("rope_type", rope.get("type", "default")) != "llama3":
-        return inv_freq
-    factor = rope["factor"]
-    low_freq_factor, high_freq_factor = rope["low_freq_factor"], rope["high_freq_factor"]
-    old_context_len = rope["original_max_position_embeddings"]
-    low_freq_wavelen = old_context_len / low_freq_factor
-    high_freq_wavelen = old_context_len / high_freq_factor
-    wavelen = 2 * math.pi / inv_freq
-    inv_freq_llama = torch.where(wavelen > low_freq_wavelen, inv_freq / factor, inv_freq)
-    smooth_factor = (old_context_len / wavelen - low_freq_factor) / (high_freq_factor - low_freq_factor)
-    smoothed = (1 - smooth_factor) * inv_freq_llama / factor + smooth_factor * inv_freq_llama
-    is_medium = ~(wavelen < high_freq_wavelen) * ~(wavelen > low_freq_wavelen)
-    return torch.where(is_medium, smoothed, inv_freq_llama)
+    max_pos = config["max_position_embeddings"]
+    original = rope["original_max_position_embeddings"]
+    exponents = torch.arange(0, dim, 2, dtype=torch.int64).float() / dim
+    inv_freq = 1.0 / (base ** exponents)
+    if kind == "default":
+        return inv_freq, 1.0
+    if kind == "linear":
+        return inv_freq / rope["factor"], 1.0
+    if kind == "dynamic":
+        # NTK-aware: past max_position_embeddings the base grows with the sequence.
+        factor = rope["factor"]
+        n = max(seq_len, max_pos)
+        grown = base * ((factor * n / max_pos) - (factor - 1)) ** (dim / (dim - 2))
+        return 1.0 / (grown ** exponents), 1.0
+    if kind == "llama3":
+        factor = rope["factor"]
+        low, high = rope["low_freq_factor"], rope["high_freq_factor"]
+        low_wavelen, high_wavelen = original / low, original / high
+        wavelen = 2 * math.pi / inv_freq
+        scaled = torch.where(wavelen > low_wavelen, inv_freq / factor, inv_freq)
+        smooth = (original / wavelen - low) / (high - low)
+        smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+        medium = (wavelen >= high_wavelen) & (wavelen <= low_wavelen)
+        return torch.where(medium, smoothed, scaled), 1.0
+    if kind == "yarn":
+        factor = rope.get("factor") or max_pos / original
+
+        def mscale_of(scale, m=1.0):
+            return 1.0 if scale <= 1 else 0.1 * m * math.log(scale) + 1.0
+
+        scaling = rope.get("attention_factor")
+        if scaling is None:
+            if rope.get("mscale") and rope.get("mscale_all_dim"):
+                scaling = mscale_of(factor, rope["mscale"]) / mscale_of(factor, rope["mscale_all_dim"])
+            else:
+                scaling = mscale_of(factor)
+
+        def correction_dim(rotations):
+            return (dim * math.log(original / (rotations * 2 * math.pi))) / (2 * math.log(base))
+
+        lo, hi = correction_dim(rope.get("beta_fast") or 32), correction_dim(rope.get("beta_slow") or 1)
+        if rope.get("truncate", True):
+            lo, hi = math.floor(lo), math.ceil(hi)
+        lo, hi = max(lo, 0), min(hi, dim - 1)
+        if lo == hi:
+            hi += 0.001
+        ramp = torch.clamp((torch.arange(dim // 2, dtype=torch.float32) - lo) / (hi - lo), 0, 1)
+        keep = 1 - ramp  # the share of the original (extrapolated) frequency
+        pos_freqs = base ** exponents
+        return (1.0 / (factor * pos_freqs)) * (1 - keep) + (1.0 / pos_freqs) * keep, scaling
+    if kind == "longrope":
+        factor = rope.get("factor") or max_pos / original
+        scaling = rope.get("attention_factor")
+        if scaling is None:
+            scaling = 1.0 if factor <= 1 else math.sqrt(1 + math.log(factor) / math.log(original))
+        ext = rope["long_factor"] if seq_len > original else rope["short_factor"]
+        return 1.0 / (torch.tensor(ext, dtype=torch.float32) * base ** exponents), scaling
+    raise ValueError(f"rope_type {kind!r}")
 
 
 def rms_norm(x, weight, eps):
@@ -102,7 +161,7 @@ class Llama:
         self.eps = c["rms_norm_eps"]
         self.vocab = c["vocab_size"]
         self.dtype = dtype
-        self.inv_freq = llama3_inv_freq(c)
+        self.config = c
         raw = read_safetensors(os.path.join(folder, "model.safetensors"))
         # BF16 as stored (what torch_dtype=torch.bfloat16 gives), or converted to f32.
         self.w = {k: (v if v.dtype == dtype else v.to(dtype)) for k, v in raw.items()}
@@ -121,10 +180,12 @@ class Llama:
         return [(torch.empty(shape, dtype=self.dtype), torch.empty(shape, dtype=self.dtype)) for _ in range(self.layers)]
 
     def rope(self, start, n):
+        """cos/sin of positions start..start+n-1, for a pass whose largest position is start+n-1."""
+        inv_freq, scaling = rope_inv_freq(self.config, start + n)
         positions = torch.arange(start, start + n, dtype=torch.float32)
-        freqs = positions[:, None] * self.inv_freq[None, :]
+        freqs = positions[:, None] * inv_freq[None, :]
         emb = torch.cat((freqs, freqs), dim=-1)
-        return emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+        return (emb.cos() * scaling).to(self.dtype), (emb.sin() * scaling).to(self.dtype)
 
     def attention(self, i, x, cache, start, cos, sin):
         p = f"model.layers.{i}.self_attn."

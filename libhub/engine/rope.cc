@@ -59,7 +59,9 @@ Rope::Rope(const RopeParameters& p, std::size_t head_dim, std::size_t max_positi
       }
     }
   } else if (type == "yarn") {
-    const double factor = p.factor;
+    // Without a factor, transformers 5 takes the context extension (DeepSeek-V3 configs).
+    const double factor =
+        p.factor_explicit ? p.factor : static_cast<double>(max_positions_) / static_cast<double>(original);
     attention_factor_ = static_cast<float>(p.attention_factor ? *p.attention_factor
                                            : (p.mscale && p.mscale_all_dim)
                                                ? yarn_mscale(factor, *p.mscale) / yarn_mscale(factor, *p.mscale_all_dim)
@@ -104,11 +106,12 @@ std::vector<float> Rope::inv_freq_for(std::size_t longest) const {
   const std::size_t dim = rotary_dim_;
   const std::size_t original =
       params_.original_max_position_embeddings ? params_.original_max_position_embeddings : max_positions_;
-  if (params_.type == "dynamic" && longest > original) {
-    // NTK-aware: the base grows with the sequence once it passes the original context.
+  if (params_.type == "dynamic" && longest > max_positions_) {
+    // NTK-aware: the base grows with the sequence once it passes max_position_embeddings (what
+    // transformers 5 compares with, whatever original_max_position_embeddings says).
     const double f = params_.factor;
     const double base =
-        params_.theta * std::pow((f * static_cast<double>(longest) / static_cast<double>(original)) - (f - 1),
+        params_.theta * std::pow((f * static_cast<double>(longest) / static_cast<double>(max_positions_)) - (f - 1),
                                  static_cast<double>(dim) / static_cast<double>(dim - 2));
     return base_inv_freq(base, dim);
   }
