@@ -118,6 +118,8 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   cmd->add_flag("--do-sample", gen.do_sample, "Generation: sample instead of greedy decoding");
   cmd->add_option("--stop", gen.stop, "Generation: stop once the text contains this string (repeatable)");
   cmd->add_option("--adapter", gen.adapter, "Generation: a LoRA adapter (PEFT folder or repo id) merged at load");
+  cmd->add_flag("--adapter-on-the-fly", gen.adapter_on_the_fly,
+                "Generation: apply the adapter per layer instead of merging it (base weights stay as stored)");
   cmd->add_option("--top-k", args->top_k,
                   "Labels (text-classification; \"all\" = every label) or "
                   "candidates (fill-mask)");

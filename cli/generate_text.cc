@@ -13,6 +13,7 @@ int run_generation(const GenerateArgs& args, const GlobalOptions& g) {
   PipelineOptions po;
   po.model.pretrained.settings = g.settings();
   po.model.adapter = args.adapter;
+  po.model.adapter_on_the_fly = args.adapter_on_the_fly;
   // One prompt at a time (transformers' default batch size): the terminal shows
   // each as it goes.
   po.batch_size = 1;

@@ -19,6 +19,7 @@ struct GenerateArgs {
   std::optional<std::uint64_t> seed;
   bool do_sample = false;
   std::optional<std::string> adapter;
+  bool adapter_on_the_fly = false;
   // Generation ends at the token whose text completes one of these (kept in the output, as
   // transformers' stop_strings).
   std::vector<std::string> stop;

@@ -95,7 +95,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const noexcept = 0;
 
-  // y = act(x · Wᵀ + b): x [M, K], W [N, K], b [N] (or empty), y [M, N].
+  // y = act(x · Wᵀ + b + scale·(x·Aᵀ)·Bᵀ): x [M, K], W [N, K], b [N] (or empty), the low-rank
+  // delta (A [R, K], B [N, R]) only when layer.delta holds one; y [M, N].
   virtual void linear(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act = Activation::none) = 0;
   // x = LayerNorm(x + residual) row by row (residual may be empty: plain layer norm).
   virtual void add_layer_norm(MatrixView x, ConstMatrixView residual, const Norm& norm, float eps) = 0;

@@ -82,12 +82,22 @@ struct Norm {
   Weight beta;
 };
 
+// A low-rank update applied on the fly (a LoRA adapter not merged into the weight):
+// y += scale · (x·Aᵀ)·Bᵀ, with A [rank, in] and B [out, rank].
+struct LowRankDelta {
+  Weight a;
+  Weight b;
+  float scale = 1.0f;
+};
+
 // A linear layer: weight [out, in] (PyTorch's nn.Linear layout), or [in, out] when `transposed`
-// (GPT-2's Conv1D), and an optional bias [out].
+// (GPT-2's Conv1D), an optional bias [out] and an optional low-rank delta, added before the
+// activation.
 struct Linear {
   Weight weight;
   Weight bias;  // empty when the layer has none
   bool transposed = false;
+  std::optional<LowRankDelta> delta;
 
   std::size_t in_features() const noexcept { return transposed ? weight.rows() : weight.cols(); }
   std::size_t out_features() const noexcept { return transposed ? weight.cols() : weight.rows(); }

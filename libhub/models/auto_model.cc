@@ -68,7 +68,8 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
       backend(make_backend(options)) {
   std::optional<models::LoraAdapter> adapter;
   if (adapter_folder) adapter = models::LoraAdapter::open(*adapter_folder);
-  models::WeightSource weights(checkpoint, adapter ? &*adapter : nullptr, options.keep_bf16_weights);
+  models::WeightSource weights(checkpoint, adapter ? &*adapter : nullptr, options.keep_bf16_weights,
+                               options.adapter_on_the_fly);
   auto check_adapter = [&] {
     if (!adapter) return;
     if (auto unused = adapter->unused(); !unused.empty()) {

@@ -37,12 +37,7 @@ Decoder::Decoder(const ModelConfig& c, const DecoderLayout& layout, const Weight
   const std::size_t h = hidden_, qd = q_heads_ * head_dim_, kvd = kv_heads_ * head_dim_, inter = intermediate_;
   auto linear = [&](const std::string& name, std::size_t out, std::size_t in) {
     std::string n = find_name(w, name);
-    if (!layout.conv1d) return w.linear(n, out, in);
-    engine::Linear l;  // Conv1D: weight [in, out]
-    l.weight = w.matrix(n + ".weight", in, out, true);
-    if (w.has(n + ".bias")) l.bias = w.vector(n + ".bias", out);
-    l.transposed = true;
-    return l;
+    return layout.conv1d ? w.conv1d(n, out, in) : w.linear(n, out, in);
   };
   auto norm = [&](const std::string& name, std::size_t size) {
     std::string n = find_name(w, name);

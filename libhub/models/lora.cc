@@ -103,34 +103,55 @@ double LoraAdapter::scale_for(const std::string& module, std::size_t rank) const
   return rslora_ ? alpha / std::sqrt(r) : alpha / r;
 }
 
-bool LoraAdapter::merge(const std::string& name, std::vector<float>& values, std::size_t rows, std::size_t cols,
-                        bool transposed) const {
+std::optional<LoraAdapter::Factors> LoraAdapter::factors(const std::string& name, std::size_t out,
+                                                         std::size_t in) const {
   const std::string module = module_of(name);
   auto it = modules_.find(module);
-  if (it == modules_.end()) return false;
+  if (it == modules_.end()) return std::nullopt;
   auto a_view = file_->get(it->second.first);
   auto b_view = file_->get(it->second.second);
-  const std::size_t out = transposed ? cols : rows, in = transposed ? rows : cols;
   if (a_view.shape.size() != 2 || b_view.shape.size() != 2 || a_view.shape[1] != in || b_view.shape[0] != out ||
       a_view.shape[0] != b_view.shape[1]) {
     throw Error(Errc::invalid_input, "adapter: lora_A/lora_B of '" + module + "' do not fit the base weight [" +
                                          std::to_string(out) + ", " + std::to_string(in) + "]");
   }
-  const std::size_t rank = a_view.shape[0];
-  std::vector<float> a(a_view.element_count()), b(b_view.element_count());
-  safetensors::to_f32(a_view, a);
-  safetensors::to_f32(b_view, b);
-  const double scale = scale_for(module, rank);
+  Factors f;
+  f.module = module;
+  f.rank = a_view.shape[0];
+  f.a.resize(a_view.element_count());
+  f.b.resize(b_view.element_count());
+  safetensors::to_f32(a_view, f.a);
+  safetensors::to_f32(b_view, f.b);
+  merged_.insert(module);
+  return f;
+}
+
+bool LoraAdapter::merge(const std::string& name, std::vector<float>& values, std::size_t rows, std::size_t cols,
+                        bool transposed) const {
+  const std::size_t out = transposed ? cols : rows, in = transposed ? rows : cols;
+  auto f = factors(name, out, in);
+  if (!f) return false;
+  const std::size_t rank = f->rank;
+  const double scale = scale_for(f->module, rank);
   for (std::size_t o = 0; o < out; ++o) {
     for (std::size_t i = 0; i < in; ++i) {
       double delta = 0;
-      for (std::size_t k = 0; k < rank; ++k) delta += double(b[o * rank + k]) * a[k * in + i];
+      for (std::size_t k = 0; k < rank; ++k) delta += double(f->b[o * rank + k]) * f->a[k * in + i];
       float& w = transposed ? values[i * out + o] : values[o * in + i];
       w = static_cast<float>(w + scale * delta);
     }
   }
-  merged_.insert(module);
   return true;
+}
+
+std::optional<engine::LowRankDelta> LoraAdapter::delta(const std::string& name, std::size_t out, std::size_t in) const {
+  auto f = factors(name, out, in);
+  if (!f) return std::nullopt;
+  engine::LowRankDelta d;
+  d.scale = static_cast<float>(scale_for(f->module, f->rank));
+  d.a = engine::Weight::from_values(f->module + ".lora_A", f->rank, in, std::move(f->a));
+  d.b = engine::Weight::from_values(f->module + ".lora_B", out, f->rank, std::move(f->b));
+  return d;
 }
 
 std::vector<std::string> LoraAdapter::unused() const {

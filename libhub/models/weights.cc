@@ -25,12 +25,12 @@ void WeightSource::check_shape(const safetensors::TensorView& view, const std::s
   }
 }
 
-engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols,
-                                    bool transposed) const {
+engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, std::size_t cols, bool transposed,
+                                    bool merge_adapter) const {
   auto view = checkpoint_.find(name);
   if (!view) throw Error(Errc::invalid_input, "weights: tensor '" + name + "' is missing");
   check_shape(*view, name, rows, cols);
-  if (adapter_ != nullptr && rows != 0 && adapter_->touches(name)) {
+  if (merge_adapter && adapter_ != nullptr && rows != 0 && adapter_->touches(name)) {
     std::vector<float> values(view->element_count());
     safetensors::to_f32(*view, values);
     adapter_->merge(name, values, rows, cols, transposed);
@@ -39,11 +39,12 @@ engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, s
   return engine::Weight::from_tensor(*view);
 }
 
-engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, std::size_t cols) const {
+engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, std::size_t cols,
+                                     bool merge_adapter) const {
   auto view = checkpoint_.find(name);
   if (!keep_bf16_ || !view || view->dtype != safetensors::Dtype::bf16 ||
-      (adapter_ != nullptr && adapter_->touches(name))) {
-    return matrix(name, rows, cols);
+      (merge_adapter && adapter_ != nullptr && adapter_->touches(name))) {
+    return matrix(name, rows, cols, false, merge_adapter);
   }
   check_shape(*view, name, rows, cols);
   return engine::Weight::from_tensor(*view, true);
@@ -53,8 +54,18 @@ engine::Weight WeightSource::vector(const std::string& name, std::size_t size) c
 
 engine::Linear WeightSource::linear(const std::string& prefix, std::size_t out, std::size_t in) const {
   engine::Linear l;
-  l.weight = operand(prefix + ".weight", out, in);
+  l.weight = operand(prefix + ".weight", out, in, !on_the_fly_);
   if (has(prefix + ".bias")) l.bias = vector(prefix + ".bias", out);
+  if (on_the_fly_ && adapter_ != nullptr) l.delta = adapter_->delta(prefix + ".weight", out, in);
+  return l;
+}
+
+engine::Linear WeightSource::conv1d(const std::string& prefix, std::size_t out, std::size_t in) const {
+  engine::Linear l;
+  l.weight = matrix(prefix + ".weight", in, out, true, !on_the_fly_);
+  if (has(prefix + ".bias")) l.bias = vector(prefix + ".bias", out);
+  l.transposed = true;
+  if (on_the_fly_ && adapter_ != nullptr) l.delta = adapter_->delta(prefix + ".weight", out, in);
   return l;
 }
 

@@ -1,4 +1,4 @@
-// golden_check FIXTURE_DIR [--device cpu] [--tolerance T]: runs a reference
+// golden_check FIXTURE_DIR [--device cpu] [--tolerance T] [--adapter-on-the-fly]: runs a reference
 // fixture's golden cases through AutoModel and compares with what transformers
 // computed (golden.json + golden.safetensors, see tests/fixtures/README.md).
 // Prints one line per check with the max absolute error and PASS/FAIL; exits 0
@@ -27,6 +27,7 @@ struct Options {
   std::filesystem::path dir;
   std::string device = "cpu";
   double tolerance = 1e-4;
+  bool adapter_on_the_fly = false;
 };
 
 struct Report {
@@ -246,6 +247,8 @@ int run(const Options& opt) {
   if (g.contains("base_model_dir")) {
     model_dir = opt.dir.parent_path() / g["base_model_dir"].get<std::string>();
     mo.adapter = opt.dir.string();
+    mo.adapter_on_the_fly = opt.adapter_on_the_fly;
+    if (opt.adapter_on_the_fly) std::printf("adapter applied on the fly (not merged)\n");
   }
   if (g.contains("cases")) {
     auto model = hub::AutoModel::from_pretrained(model_dir.string(), mo);
@@ -363,7 +366,7 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
       std::puts(
-          "usage: golden_check FIXTURE_DIR [--device cpu] [--tolerance T]\n"
+          "usage: golden_check FIXTURE_DIR [--device cpu] [--tolerance T] [--adapter-on-the-fly]\n"
           "Runs golden.json's cases (single texts, the padded batch, pipeline "
           "outputs) through\n"
           "AutoModel and prints each check's max absolute error; exit 0 only "
@@ -372,6 +375,8 @@ int main(int argc, char** argv) {
     }
     if (a == "--device" && i + 1 < argc) {
       opt.device = argv[++i];
+    } else if (a == "--adapter-on-the-fly") {
+      opt.adapter_on_the_fly = true;
     } else if (a == "--tolerance" && i + 1 < argc) {
       opt.tolerance = std::stod(argv[++i]);
       tolerance_given = true;

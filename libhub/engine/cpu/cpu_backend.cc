@@ -34,6 +34,18 @@ class CpuBackend final : public Backend {
     if (layer.in_features() != k || y.rows != m || y.cols != n) {
       throw Error(Errc::internal, "linear '" + layer.weight.name() + "': shape mismatch");
     }
+    if (layer.delta) {
+      // The delta goes in before the activation: the base layer without it, then the delta.
+      linear_dense(x, layer, y, Activation::none);
+      add_low_rank(x, *layer.delta, y);
+      if (act != Activation::none) activate(y, act);
+      return;
+    }
+    linear_dense(x, layer, y, act);
+  }
+
+  void linear_dense(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act) {
+    const std::size_t m = x.rows, k = x.cols, n = layer.out_features();
     if (layer.weight.is_bf16()) return linear_bf16(x, layer, y, act);
     const float* w = layer.weight.data();
     const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
@@ -73,6 +85,19 @@ class CpuBackend final : public Backend {
         }
       }
     }
+  }
+
+  // y += scale·(x·Aᵀ)·Bᵀ: two thin GEMMs through a [M, R] intermediate (R, the adapter's rank, is
+  // small, so this costs 2·M·R·(K + N) flops next to the layer's M·K·N).
+  void add_low_rank(ConstMatrixView x, const LowRankDelta& d, MatrixView y) {
+    const std::size_t m = x.rows, k = x.cols, r = d.a.rows(), n = y.cols;
+    std::vector<float> t(m * r);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(r), static_cast<int>(k),
+                1.0f, x.data, static_cast<int>(x.stride), d.a.data(), static_cast<int>(k), 0.0f, t.data(),
+                static_cast<int>(r));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(r),
+                d.scale, t.data(), static_cast<int>(r), d.b.data(), static_cast<int>(r), 1.0f, y.data,
+                static_cast<int>(y.stride));
   }
 
   // BF16 weights [N, K]. Few rows (decoding): a dot product per output, reading each weight

@@ -174,6 +174,10 @@ struct ModelOptions {
   // A LoRA adapter (PEFT folder or repo id: adapter_config.json +
   // adapter_model.safetensors), merged into the base weights at load.
   std::optional<std::string> adapter;
+  // Apply the adapter on the fly (y += scale·(x·Aᵀ)·Bᵀ per targeted linear layer) instead of
+  // merging it: the base weights stay as stored (BF16 mapped from the file, shared with other
+  // loads), at the cost of two thin GEMMs per targeted layer.
+  bool adapter_on_the_fly = false;
   // Force a head instead of the one config.json's architectures name (e.g. base
   // on a classification checkpoint to extract features).
   std::optional<ModelHead> head;
