@@ -21,7 +21,7 @@ HUB_ALWAYS_INLINE float apply(float v) {
   } else if constexpr (A == Activation::gelu_tanh) {
     return 0.5f * v * (1.0f + fast_tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
   } else if constexpr (A == Activation::relu) {
-    return std::fmax(v, 0.0f);
+    return max_of(v, 0.0f);
   } else if constexpr (A == Activation::silu) {
     return v / (1.0f + fast_exp(-v));
   } else if constexpr (A == Activation::quick_gelu) {
@@ -78,7 +78,7 @@ HUB_MULTIVERSION void add_layer_norm_row(float* __restrict x, const float* __res
 HUB_MULTIVERSION void softmax_row(float* __restrict row, std::size_t n) {
   float max = -INFINITY;
 #pragma omp simd reduction(max : max)
-  for (std::size_t i = 0; i < n; ++i) max = std::fmax(max, row[i]);
+  for (std::size_t i = 0; i < n; ++i) max = max_of(row[i], max);
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; ++i) {

@@ -11,9 +11,15 @@ namespace hub::engine::cpu {
 
 #define HUB_ALWAYS_INLINE inline __attribute__((always_inline))
 
+// min/max as compares: std::fmin/std::fmax keep IEEE signed-zero and NaN rules that x86's
+// min/max instructions lack, so without -ffast-math GCC calls libm for them, one call per
+// element, and the loop around them stays scalar. A NaN `x` passes through these unchanged.
+HUB_ALWAYS_INLINE float max_of(float x, float lo) { return x < lo ? lo : x; }
+HUB_ALWAYS_INLINE float min_of(float x, float hi) { return x > hi ? hi : x; }
+
 HUB_ALWAYS_INLINE float fast_exp(float x) {
   // exp(x) = 2^n * exp(r), n = round(x / ln 2), |r| <= ln2 / 2; Cody-Waite split of ln 2.
-  x = std::fmin(std::fmax(x, -87.3f), 88.7f);
+  x = min_of(max_of(x, -87.3f), 88.7f);
   float n = std::nearbyint(x * 1.44269504088896341f);
   float r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
