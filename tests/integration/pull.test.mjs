@@ -123,6 +123,20 @@ test('include/exclude globs and dry runs', () => {
   assert.deepEqual(pickle.files.map((f) => f.path), ['pytorch_model.bin']);
 });
 
+test('explicit --include patterns decide: the default pickle skip does not apply', () => {
+  const fresh = tmpdir('libhub-pickle-');
+  const e = { HF_HUB_CACHE: fresh };
+  const bin = pullJson(['libhub/gpt2_lm', '--include', 'pytorch_model.bin'], e);
+  assert.deepEqual(bin.files.map((f) => f.path), ['pytorch_model.bin']);
+  assert.ok(!bin.skipped.includes('pytorch_model.bin'));
+  const src = fs.readFileSync(path.join(FIXTURE_REPOS, 'libhub/gpt2_lm/pytorch_model.bin'));
+  assert.ok(fs.readFileSync(path.join(bin.folder, 'pytorch_model.bin')).equals(src));
+  // With no --include the skip still applies, --exclude alone included.
+  const excl = pullJson(['libhub/gpt2_lm', '--exclude', 'golden*', '--dry-run'], e);
+  assert.ok(excl.skipped.includes('pytorch_model.bin'));
+  assert.ok(!excl.files.some((f) => f.path === 'pytorch_model.bin'));
+});
+
 test('a selection that matches no file fails and leaves the cache untouched', () => {
   const fresh = tmpdir('libhub-nomatch-');
   const r = hub(['pull', 'libhub/gpt2_lm', '--include', 'nothing*'], { env: { ...env(), HF_HUB_CACHE: fresh } });

@@ -18,7 +18,8 @@
 
 namespace hub {
 
-// Pickle weights, skipped by default when the repo has safetensors weights.
+// Pickle weights, skipped when the repo has safetensors weights and PullOptions::include is
+// empty (explicit include globs decide alone) unless PullOptions::allow_pickle.
 inline const std::vector<std::string> kPickleGlobs = {"*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl"};
 
 // A progress event: one per chunk written, and one when each file starts and ends.

@@ -33,3 +33,22 @@ TEST_CASE("plans reject duplicate paths and skip directories", "[download]") {
   CHECK(hub::download::make_plan({dir, file("onnx/m.onnx")}, {}).files.size() == 1);
   CHECK_THROWS_AS(hub::download::make_plan({file("a"), file("a")}, {}), hub::Error);
 }
+
+TEST_CASE("explicit include globs decide alone: the default pickle skip does not apply", "[download]") {
+  std::vector<hub::RepoFile> listing = {file("config.json"), file("model.safetensors"), file("pytorch_model.bin")};
+  hub::PullOptions bin;
+  bin.include = {"pytorch_model.bin"};
+  auto plan = hub::download::make_plan(listing, bin);
+  REQUIRE(plan.files.size() == 1);
+  CHECK(plan.files[0].path == "pytorch_model.bin");
+  hub::PullOptions all;
+  all.include = {"*"};
+  CHECK(hub::download::make_plan(listing, all).files.size() == 3);
+  // Without an include the skip stays, with or without excludes; an exclude still wins.
+  hub::PullOptions excl;
+  excl.exclude = {"config.json"};
+  CHECK(hub::download::make_plan(listing, excl).skipped ==
+        std::vector<std::string>{"config.json", "pytorch_model.bin"});
+  bin.exclude = {"*.bin"};
+  CHECK(hub::download::make_plan(listing, bin).files.empty());
+}
