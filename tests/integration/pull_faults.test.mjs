@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hubAsync, tmpdir, walk, TOKEN } from './support/hub_cli.mjs';
-import { startFakeHub, startStorage, sha256 } from './support/fake_hub.mjs';
+import { startFakeHub, startStorage, sha256, gitSha1 } from './support/fake_hub.mjs';
 
 const weights = crypto.randomBytes(300_000);
 const config = '{"model_type": "bert"}\n';
@@ -166,5 +166,30 @@ test('a listing with a malformed oid is refused', async () => {
     const r = await pullFrom(h);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /invalid oid/);
+  } finally { await h.close(); }
+});
+
+test('a listing with a file that is also a folder is refused before anything is written', async () => {
+  // 'a' and 'a/b' cannot both exist in a snapshot folder.
+  const h = await startFakeHub({ files: { 'config.json': { content: config }, a: { content: 'file a\n' }, 'a/b': { content: 'file a/b\n' } } });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /both a file 'a' and a file 'a\/b'/);
+    assert.ok(!fs.existsSync(r.repoDir), 'the cache was written despite an invalid listing');
+    assert.equal(h.requests.filter((q) => q.url.includes('/resolve/')).length, 0, 'files were downloaded');
+  } finally { await h.close(); }
+});
+
+test('a listing that names a path twice is refused before anything is written', async () => {
+  const h = await startFakeHub({
+    files: { 'config.json': { content: config } },
+    extraTree: [{ type: 'file', path: 'config.json', size: config.length, oid: gitSha1(Buffer.from(config)) }],
+  });
+  try {
+    const r = await pullFrom(h);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /names 'config\.json' twice/);
+    assert.ok(!fs.existsSync(r.repoDir), 'the cache was written despite an invalid listing');
   } finally { await h.close(); }
 });

@@ -78,8 +78,9 @@ struct PullResult {
 // Pulls `repo` into settings.cache_dir. In offline mode (settings.offline) the revision is
 // resolved through refs/ and every selected file must already be cached (Errc::not_cached).
 // Errors: the api errors (repo_not_found, revision_not_found, ...), Errc::integrity on a hash or
-// size mismatch, Errc::invalid_input for unsafe server paths, Errc::entry_not_found when the
-// selection matches no file (nothing is written then), Errc::io.
+// size mismatch, Errc::invalid_input for unsafe server paths or a listing with a path twice or a
+// file that is also a folder, Errc::entry_not_found when the selection matches no file (nothing is
+// written then), Errc::io.
 PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& settings);
 
 }  // namespace hub
