@@ -254,6 +254,12 @@ const errorCases = [
     hub: { files: { 'config.json': { content: config } }, extraTree: [{ type: 'file', path: 'gone.txt', size: 4, oid: 'b'.repeat(40) }] },
     status: 3, code: 'entry_not_found', message: /gone\.txt.*file not found/, hint: /does not exist at this revision/,
   },
+  {
+    name: 'a disabled repo',
+    hub: { infoFault: { kind: 'status', status: 403, errorMessage: 'Access to this resource is disabled.' } },
+    env: { HF_TOKEN: TOKEN },
+    status: 4, code: 'disabled', message: /this repo is disabled/, hint: /disabled this repo.*a token cannot help/,
+  },
 ];
 
 for (const c of errorCases) {
