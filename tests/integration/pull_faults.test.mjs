@@ -217,6 +217,20 @@ test('--token wins over HF_TOKEN', async () => {
   } finally { await h.close(); }
 });
 
+test('Retry-After given as an HTTP date is honoured', async () => {
+  // The date is taken when the 429 is sent, 3 s ahead: a client that ignores it retries in ~20 ms.
+  const retryAfter = () => new Date(Date.now() + 3000).toUTCString();
+  const h = await startFakeHub({ files: { 'config.json': { content: config, fault: { kind: 'status', status: 429, retryAfter, times: 1 } } } });
+  try {
+    const t0 = Date.now();
+    const r = await pullFrom(h);
+    assert.equal(r.status, 0, r.stderr);
+    const hits = h.requests.filter((q) => q.url.includes('/resolve/'));
+    assert.equal(hits.length, 2);
+    assert.ok(Date.now() - t0 >= 1500, `the HTTP-date Retry-After was not honoured (${Date.now() - t0} ms)`);
+  } finally { await h.close(); }
+});
+
 // Each Hub error class ends in its own exit status, error code and a hint that says what to do.
 const errorCases = [
   {
