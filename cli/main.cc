@@ -19,6 +19,9 @@ const char* advice(hub::Errc code) {
       return "the repo is gated: request access on its page, then pass a token with --token or HF_TOKEN";
     case hub::Errc::unauthorized: return "the token was rejected: check --token, HF_TOKEN or $HF_HOME/token";
     case hub::Errc::forbidden: return "the token has no access to this resource";
+    case hub::Errc::disabled:
+      return "the Hub has disabled this repo (e.g. after a policy or legal report): a token cannot help; "
+             "use another repo, or ask its owner or the Hub";
     case hub::Errc::rate_limited: return "the server is rate limiting requests: wait a little and try again";
     case hub::Errc::not_cached:
       return "the cache does not hold it: pull it first (online), or check the repo id, revision and --cache-dir";

@@ -4,7 +4,8 @@
 # CTest, then the unit tests again in an ASan/UBSan build. Set HUB_SKIP_SANITIZE=1 to skip that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# The tested build treats warnings as errors (setup.sh passes CMAKE_ARGS to cmake).
+CMAKE_ARGS="-DHUB_WERROR=ON ${CMAKE_ARGS:-}" scripts/setup.sh
 if [ ! -d ../shared/data/tokenizers ]; then
   echo "note: ../shared/data/tokenizers is absent: tests that read real tokenizer files will say so."
 fi

@@ -52,7 +52,7 @@ void raise_for_status(const http::Response& r, std::string_view what) {
   if (code == "EntryNotFound") throw Error(Errc::entry_not_found, base + ": file not found" + detail, ctx);
   if (code == "GatedRepo") throw Error(Errc::gated, base + ": access to this gated repo is restricted" + detail, ctx);
   if (ctx.server_message.find("Access to this resource is disabled") != std::string::npos)
-    throw Error(Errc::forbidden, base + ": this repo is disabled" + detail, ctx);
+    throw Error(Errc::disabled, base + ": this repo is disabled" + detail, ctx);
   switch (r.status) {
     case 401:
       if (ctx.server_message.find("Invalid credentials") != std::string::npos)

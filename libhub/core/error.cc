@@ -10,6 +10,7 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::gated: return "gated";
     case Errc::unauthorized: return "unauthorized";
     case Errc::forbidden: return "forbidden";
+    case Errc::disabled: return "disabled";
     case Errc::rate_limited: return "rate_limited";
     case Errc::not_cached: return "not_cached";
     case Errc::offline: return "offline";
@@ -38,7 +39,8 @@ int exit_code(Errc code) noexcept {
     case Errc::not_cached: return 3;
     case Errc::gated:
     case Errc::unauthorized:
-    case Errc::forbidden: return 4;
+    case Errc::forbidden:
+    case Errc::disabled: return 4;
     case Errc::rate_limited:
     case Errc::offline:
     case Errc::network:

@@ -61,9 +61,7 @@ void fetch_verified(http::Client& client, const FetchTarget& target, fs::TempFil
     try {
       http::Response r = client.send(req, sink, hook);
       if (http::is_retryable_status(r.status) && failures < settings.max_retries) {
-        std::optional<std::uint64_t> retry_after;
-        if (auto ra = r.headers.get("Retry-After")) retry_after = parse_u64(trim(*ra));
-        std::this_thread::sleep_for(client.backoff(failures++, retry_after));
+        std::this_thread::sleep_for(client.backoff(failures++, http::retry_after(r.headers)));
         continue;
       }
       api::raise_for_status(r, "download of " + target.what);

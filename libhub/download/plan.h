@@ -14,8 +14,9 @@ struct Plan {
   std::vector<std::string> skipped;  // files filtered out
 };
 
-// Applies include/exclude globs and, unless options.allow_pickle, drops pickle weights when the
-// listing has safetensors weights. Rejects duplicate paths (Errc::invalid_input).
+// Applies include/exclude globs and, when no include glob was given and not options.allow_pickle,
+// drops pickle weights if the listing has safetensors weights. Rejects (Errc::invalid_input) a
+// listing that names a path twice or has a file that is also the folder of another file.
 Plan make_plan(const std::vector<RepoFile>& listing, const PullOptions& options);
 
 }  // namespace hub::download

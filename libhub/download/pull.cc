@@ -56,6 +56,20 @@ PulledFile to_pulled(const RepoFile& f) {
   return PulledFile{f.path, f.blob_name(), f.size, f.lfs.has_value(), PulledFile::Action::planned};
 }
 
+// A pull that selects nothing would record a ref and a tree listing for a snapshot folder that
+// never gets created: a cache that reads as broken. Refuse it before anything is written.
+void require_selection(const download::Plan& plan, const RepoId& repo, const PullOptions& options) {
+  if (!plan.files.empty()) return;
+  std::string where = repo.display() + " at '" + options.revision + "'";
+  if (plan.skipped.empty()) throw Error(Errc::entry_not_found, where + " has no files");
+  std::string patterns;
+  for (const auto& g : options.include) patterns += " --include '" + g + "'";
+  for (const auto& g : options.exclude) patterns += " --exclude '" + g + "'";
+  if (patterns.empty()) patterns = " --include/--exclude";
+  throw Error(Errc::entry_not_found, "no file of " + where + " matches" + patterns + " (all " +
+                                         std::to_string(plan.skipped.size()) + " listed files were filtered out)");
+}
+
 // Offline: the commit from refs/ (or the revision itself) and the files of that snapshot.
 PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Settings& settings) {
   Cache cache(settings.cache_dir);
@@ -83,6 +97,7 @@ PullResult pull_offline(const RepoId& repo, const PullOptions& options, const Se
     }
   }
   download::Plan plan = download::make_plan(listing, options);
+  require_selection(plan, repo, options);
   PullResult result{repo, options.revision, *commit, snap, {}, plan.skipped, 0, true};
   for (const auto& f : plan.files) {
     auto path = cache.find_file(repo, *commit, f.path);
@@ -159,6 +174,7 @@ PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& 
   const std::string commit = info.sha;  // pinned: every later request names this commit
   std::vector<RepoFile> listing = api.list_tree(repo, commit);
   download::Plan plan = download::make_plan(listing, options);
+  require_selection(plan, repo, options);
 
   PullResult result{repo, options.revision, commit, {}, {}, plan.skipped, 0, false};
   std::uint64_t total = 0;

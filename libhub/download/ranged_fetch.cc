@@ -133,9 +133,7 @@ class RangedDownload {
         }
         if (r.status != 206) {
           if (http::is_retryable_status(r.status) && failures < settings.max_retries) {
-            std::optional<std::uint64_t> retry_after;
-            if (auto ra = r.headers.get("Retry-After")) retry_after = parse_u64(trim(*ra));
-            std::this_thread::sleep_for(client_.backoff(failures++, retry_after));
+            std::this_thread::sleep_for(client_.backoff(failures++, http::retry_after(r.headers)));
             continue;
           }
           api::raise_for_status(r, "download of " + target_.what);

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -135,6 +136,26 @@ std::string resolve_location(std::string_view base, std::string_view location) {
 
 bool is_retryable_status(int status) noexcept {
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+std::optional<std::uint64_t> parse_retry_after(std::string_view value, std::time_t now) {
+  value = trim(value);
+  if (value.empty()) return std::nullopt;
+  // Digits are delay-seconds (nullopt when they overflow); a date always names its day or month.
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) return parse_u64(value);
+  if (std::none_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    return std::nullopt;
+  // curl's parser reads the IMF-fixdate form and the two obsolete ones (RFC 850, asctime).
+  std::string text(value);
+  std::time_t when = curl_getdate(text.c_str(), nullptr);
+  if (when == -1) return std::nullopt;
+  return when > now ? static_cast<std::uint64_t>(when - now) : 0;
+}
+
+std::optional<std::uint64_t> retry_after(const Headers& headers) {
+  auto value = headers.get("Retry-After");
+  if (!value) return std::nullopt;
+  return parse_retry_after(*value, std::time(nullptr));
 }
 
 // Idle easy handles, reused so that connections (and TLS sessions) survive between requests.
@@ -300,9 +321,7 @@ Response Client::send_with_retry(const Request& request) {
     try {
       Response r = send(request);
       if (!is_retryable_status(r.status) || attempt >= settings_.max_retries) return r;
-      std::optional<std::uint64_t> retry_after;
-      if (auto ra = r.headers.get("Retry-After")) retry_after = parse_u64(trim(*ra));
-      std::this_thread::sleep_for(backoff(attempt, retry_after));
+      std::this_thread::sleep_for(backoff(attempt, retry_after(r.headers)));
     } catch (const Error& e) {
       if ((e.code() != Errc::network && e.code() != Errc::timeout) || attempt >= settings_.max_retries) throw;
       std::this_thread::sleep_for(backoff(attempt, std::nullopt));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -70,7 +71,7 @@ class Client {
   Response send(const Request& request, const BodySink& sink = {}, const HeadersHook& hook = {});
 
   // send() with retries for connection errors, timeouts, 408, 429, 500, 502, 503 and 504:
-  // exponential backoff with jitter, honouring an integer Retry-After. Only for requests
+  // exponential backoff with jitter, honouring Retry-After (seconds or a date). Only for requests
   // without a sink (metadata and API calls). Returns the last response.
   Response send_with_retry(const Request& request);
 
@@ -96,5 +97,11 @@ std::string origin_of(std::string_view url);
 std::string resolve_location(std::string_view base, std::string_view location);
 // Transient statuses that are retried.
 bool is_retryable_status(int status) noexcept;
+// The wait a Retry-After value asks for, in seconds: delay-seconds ("120") or an HTTP date
+// ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110 10.2.3) taken relative to `now` (a date already
+// past means 0). nullopt when the value is neither.
+std::optional<std::uint64_t> parse_retry_after(std::string_view value, std::time_t now);
+// The Retry-After header of a response, relative to the current time; nullopt when absent or invalid.
+std::optional<std::uint64_t> retry_after(const Headers& headers);
 
 }  // namespace hub::http

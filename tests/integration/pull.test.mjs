@@ -123,6 +123,40 @@ test('include/exclude globs and dry runs', () => {
   assert.deepEqual(pickle.files.map((f) => f.path), ['pytorch_model.bin']);
 });
 
+test('explicit --include patterns decide: the default pickle skip does not apply', () => {
+  const fresh = tmpdir('libhub-pickle-');
+  const e = { HF_HUB_CACHE: fresh };
+  const bin = pullJson(['libhub/gpt2_lm', '--include', 'pytorch_model.bin'], e);
+  assert.deepEqual(bin.files.map((f) => f.path), ['pytorch_model.bin']);
+  assert.ok(!bin.skipped.includes('pytorch_model.bin'));
+  const src = fs.readFileSync(path.join(FIXTURE_REPOS, 'libhub/gpt2_lm/pytorch_model.bin'));
+  assert.ok(fs.readFileSync(path.join(bin.folder, 'pytorch_model.bin')).equals(src));
+  // With no --include the skip still applies, --exclude alone included.
+  const excl = pullJson(['libhub/gpt2_lm', '--exclude', 'golden*', '--dry-run'], e);
+  assert.ok(excl.skipped.includes('pytorch_model.bin'));
+  assert.ok(!excl.files.some((f) => f.path === 'pytorch_model.bin'));
+});
+
+test('a selection that matches no file fails and leaves the cache untouched', () => {
+  const fresh = tmpdir('libhub-nomatch-');
+  const r = hub(['pull', 'libhub/gpt2_lm', '--include', 'nothing*'], { env: { ...env(), HF_HUB_CACHE: fresh } });
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /error: no file of libhub\/gpt2_lm at 'main' matches --include 'nothing\*'/);
+  assert.equal(r.stdout, '', 'a snapshot path was printed');
+  assert.deepEqual(fs.readdirSync(fresh).filter((n) => n.startsWith('models--')), [], 'the cache was written');
+  const ls = hub(['cache', 'ls', '--json', '--cache-dir', fresh]);
+  assert.equal(ls.status, 0, ls.stderr);
+  assert.deepEqual(JSON.parse(ls.stdout), []);
+  // Offline, against a cache that holds the repo: the same error, nothing written either.
+  const refs = path.join(cache, 'models--libhub--gpt2_lm', 'refs');
+  const before = walk(path.join(cache, 'models--libhub--gpt2_lm'));
+  const off = hub(['pull', 'libhub/gpt2_lm', '--offline', '--include', 'nothing*'], { env: env() });
+  assert.equal(off.status, 3, off.stderr);
+  assert.match(off.stderr, /no file of libhub\/gpt2_lm at 'main' matches --include 'nothing\*'/);
+  assert.deepEqual(walk(path.join(cache, 'models--libhub--gpt2_lm')), before);
+  assert.ok(fs.existsSync(refs));
+});
+
 test('the last line of stdout is the snapshot folder; --quiet prints only that', () => {
   const r = hub(['pull', 'libhub/minilm_st', '-q'], { env: env() });
   assert.equal(r.status, 0, r.stderr);

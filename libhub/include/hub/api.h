@@ -1,7 +1,7 @@
 // hub/api.h: typed access to the Hub HTTP API (repo info, refs, tree, file metadata).
 //
 // Errors follow the Hub's X-Error-Code: Errc::repo_not_found, revision_not_found,
-// entry_not_found, gated, unauthorized, forbidden, rate_limited; transport failures are
+// entry_not_found, gated, unauthorized, forbidden, disabled, rate_limited; transport failures are
 // Errc::network / Errc::timeout; malformed responses Errc::invalid_input. In offline mode every
 // call throws Errc::offline before touching the network.
 #pragma once

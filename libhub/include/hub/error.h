@@ -20,6 +20,7 @@ enum class Errc {
   gated,               // the repo is gated and the user has not been granted access
   unauthorized,        // the token is invalid (401 "Invalid credentials")
   forbidden,           // authenticated, but not allowed (403)
+  disabled,            // the Hub has disabled the repo ("Access to this resource is disabled")
   rate_limited,        // 429 after every retry
   not_cached,          // offline (or cache-only) and the file or ref is not in the cache
   offline,             // a network operation was requested in offline mode

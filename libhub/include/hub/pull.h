@@ -18,7 +18,8 @@
 
 namespace hub {
 
-// Pickle weights, skipped by default when the repo has safetensors weights.
+// Pickle weights, skipped when the repo has safetensors weights and PullOptions::include is
+// empty (explicit include globs decide alone) unless PullOptions::allow_pickle.
 inline const std::vector<std::string> kPickleGlobs = {"*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl"};
 
 // A progress event: one per chunk written, and one when each file starts and ends.
@@ -77,7 +78,9 @@ struct PullResult {
 // Pulls `repo` into settings.cache_dir. In offline mode (settings.offline) the revision is
 // resolved through refs/ and every selected file must already be cached (Errc::not_cached).
 // Errors: the api errors (repo_not_found, revision_not_found, ...), Errc::integrity on a hash or
-// size mismatch, Errc::invalid_input for unsafe server paths, Errc::io.
+// size mismatch, Errc::invalid_input for unsafe server paths or a listing with a path twice or a
+// file that is also a folder, Errc::entry_not_found when the selection matches no file (nothing is
+// written then), Errc::io.
 PullResult pull(const RepoId& repo, const PullOptions& options, const Settings& settings);
 
 }  // namespace hub

@@ -1,7 +1,8 @@
 // A small, scriptable Hub double for fault-injection tests. It speaks just enough of the Hub
 // protocol for a pull (repo info, tree, resolve) and can misbehave per file: corrupt bytes,
-// truncate bodies, drop connections, answer 429/500, ignore Range, redirect to another loopback
-// host, or list unsafe paths. Every request is recorded (method, url, headers) for assertions.
+// truncate bodies, drop connections, answer any status with the Hub's error headers, ignore
+// Range, redirect to another loopback host or to its own /storage/, or list unsafe paths. Every
+// request is recorded (method, url, headers) for assertions.
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -15,10 +16,15 @@ const LFS = /\.(safetensors|bin|gguf|pt|pth|onnx|msgpack|h5|ckpt)$/;
 //   fault.kind: 'corrupt' | 'truncate' | 'drop' | 'status' | 'ignore-range' | 'redirect' | 'slow' | 'stall'
 //   fault.rate: bytes per second for 'slow'; fault.ms: silence before the body for 'stall'
 //   fault.times: how many requests misbehave (default: all); or an array of per-request faults
-//   fault.status, fault.retryAfter: for 'status'
-//   fault.target: base URL of another server for 'redirect'
+//   fault.status, fault.retryAfter (a value, or a function giving it at answer time),
+//   fault.errorCode (X-Error-Code), fault.errorMessage (X-Error-Message and JSON "error"): for 'status'
+//   fault.target: base URL of another server for 'redirect'; '' redirects to this server's own
+//   /storage/<etag> with a host-less Location; fault.status picks the redirect status (default 302)
 // extraTree: entries appended to the tree listing as-is (unsafe paths, ...).
-export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40), files = {}, extraTree = [], host = '127.0.0.1' } = {}) {
+// infoFault: a 'status' fault for every repo info request (RepoNotFound, a disabled repo, ...).
+// tokens: when given, a request whose Bearer token is not in it gets the Hub's 401 for an
+//   invalid token on every route (requests without a token pass).
+export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40), files = {}, extraTree = [], host = '127.0.0.1', infoFault, tokens } = {}) {
   const requests = [];
   const entries = Object.entries(files).map(([path, spec]) => {
     const content = Buffer.isBuffer(spec.content) ? spec.content : Buffer.from(spec.content ?? '');
@@ -26,6 +32,7 @@ export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40)
     return { path, content, lfs, etag: lfs ? sha256(content) : gitSha1(content), fault: spec.fault, hits: 0 };
   });
   const byPath = new Map(entries.map((e) => [e.path, e]));
+  const byEtag = new Map(entries.map((e) => [e.etag, e]));
 
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method, url: req.url, headers: req.headers });
@@ -35,6 +42,11 @@ export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40)
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    const auth = /^Bearer (.*)$/.exec(req.headers.authorization ?? '');
+    if (tokens && auth && !tokens.includes(auth[1])) {
+      return json(401, { error: 'Invalid credentials in Authorization header' });
+    }
+    if (infoFault && p.startsWith(`/api/models/${repo}/revision/`)) return sendStatus(res, infoFault);
     if (p === `/api/models/${repo}/revision/main` || p === `/api/models/${repo}/revision/${commit}`) {
       return json(200, { id: repo, sha: commit, siblings: entries.map((e) => ({ rfilename: e.path })) });
     }
@@ -54,6 +66,13 @@ export async function startFakeHub({ repo = 'acme/tiny', commit = 'c'.repeat(40)
       const e = byPath.get(p.slice(prefix.length));
       if (!e) return json(404, { error: 'Entry not found' }, { 'X-Error-Code': 'EntryNotFound', 'X-Repo-Commit': commit });
       return serveFile(req, res, e, commit, requests[requests.length - 1]);
+    }
+    if (p.startsWith('/storage/')) {
+      // Same-origin storage for host-less redirects: plain bytes by etag.
+      const e = byEtag.get(p.slice('/storage/'.length));
+      if (!e) return json(404, { error: 'no such blob' });
+      res.writeHead(200, { 'Content-Length': String(e.content.length), ETag: `"${e.etag}"` });
+      return res.end(e.content);
     }
     if (p.startsWith('/api/models/') || p.includes('/resolve/')) {
       return json(401, { error: 'Repository not found' }, { 'X-Error-Code': 'RepoNotFound' });
@@ -79,12 +98,9 @@ function serveFile(req, res, e, commit, record) {
     'X-Repo-Commit': commit, ETag: `"${e.etag}"`, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream',
     ...(e.lfs ? { 'X-Linked-Etag': `"${e.etag}"`, 'X-Linked-Size': String(total) } : {}),
   };
-  if (active && f.kind === 'status') {
-    res.writeHead(f.status, { 'Content-Type': 'application/json', ...(f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {}) });
-    return res.end(JSON.stringify({ error: 'injected failure' }));
-  }
+  if (active && f.kind === 'status') return sendStatus(res, f);
   if (active && f.kind === 'redirect') {
-    res.writeHead(302, { ...headers, Location: `${f.target}/storage/${e.etag}` });
+    res.writeHead(f.status ?? 302, { ...headers, Location: `${f.target}/storage/${e.etag}` });
     return res.end();
   }
   let start = 0, end = total - 1, status = 200;
@@ -134,6 +150,17 @@ function serveFile(req, res, e, commit, record) {
   }
   record.sent = body.length;
   res.end(body);
+}
+
+// An error answer as the Hub gives it: the status, X-Error-Code / X-Error-Message when set, a JSON
+// body, and Retry-After when asked.
+function sendStatus(res, f) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (f.errorCode) headers['X-Error-Code'] = f.errorCode;
+  if (f.errorMessage) headers['X-Error-Message'] = f.errorMessage;
+  if (f.retryAfter !== undefined) headers['Retry-After'] = String(typeof f.retryAfter === 'function' ? f.retryAfter() : f.retryAfter);
+  res.writeHead(f.status, headers);
+  res.end(JSON.stringify({ error: f.errorMessage ?? 'injected failure' }));
 }
 
 // A plain file server standing in for a CDN on another loopback host: serves any blob by etag.

@@ -1,6 +1,7 @@
 #include "http/client.h"
 
 #include <catch2/catch.hpp>
+#include <ctime>
 
 #include "hub/error.h"
 
@@ -48,6 +49,38 @@ TEST_CASE("backoff doubles, is capped, jitters and honours Retry-After", "[http]
   CHECK(hub::http::is_retryable_status(429));
   CHECK(hub::http::is_retryable_status(503));
   CHECK_FALSE(hub::http::is_retryable_status(404));
+}
+
+TEST_CASE("Retry-After is read as seconds or as an HTTP date", "[http]") {
+  using hub::http::parse_retry_after;
+  const std::time_t at = 1445412480;  // Wed, 21 Oct 2015 07:28:00 GMT
+  CHECK(parse_retry_after("120", at) == 120u);
+  CHECK(parse_retry_after(" 7 ", at) == 7u);
+  CHECK(parse_retry_after("0", at) == 0u);
+  // IMF-fixdate, then the obsolete RFC 850 and asctime forms a recipient must also accept.
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", at) == 30u);
+  CHECK(parse_retry_after("Wednesday, 21-Oct-15 07:28:30 GMT", at) == 30u);
+  CHECK(parse_retry_after("Wed Oct 21 07:28:30 2015", at) == 30u);
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:30:00 GMT", at) == 120u);
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", at) == 0u);  // already past: no wait
+  CHECK_FALSE(parse_retry_after("", at));
+  CHECK_FALSE(parse_retry_after("soon", at));
+  CHECK_FALSE(parse_retry_after("-5", at));
+  CHECK_FALSE(parse_retry_after("1.5", at));
+  CHECK_FALSE(parse_retry_after("999999999999999999999999", at));
+
+  // From response headers, relative to the clock: a date 5 s ahead asks for 4 or 5 s.
+  char date[64];
+  std::time_t soon = std::time(nullptr) + 5;
+  std::tm tm{};
+  gmtime_r(&soon, &tm);
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  hub::http::Headers h;
+  h.items.emplace_back("retry-after", date);
+  auto wait = hub::http::retry_after(h);
+  REQUIRE(wait);
+  CHECK((*wait >= 4 && *wait <= 5));
+  CHECK_FALSE(hub::http::retry_after(hub::http::Headers{}));
 }
 
 TEST_CASE("transport failures are network errors", "[http]") {
