@@ -2,7 +2,11 @@
 // lowest-rank merge, leftmost first, until none applies (tokenizer-json.md §7.1).
 #include <array>
 #include <cstdio>
+#include <mutex>
 #include <queue>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
 
 #include "hub/error.h"
 #include "tokenizer/models/models.h"
@@ -23,6 +27,42 @@ struct Symbol {
   std::size_t len;  // bytes of the word it covers; 0 once merged into its left neighbour
 };
 
+// The pieces of words already tokenized. Words repeat (a few thousand make up most of any text),
+// so, like the tokenizers crate (10,000 words), BPE keeps each recent word's pieces: (id, bytes)
+// pairs. encode_batch's threads share it: lookups take a shared lock, and an insert that would
+// have to wait for the lock is skipped rather than waited for (the crate's try_write), so the
+// cache never serializes the workers. Once full it stops growing; it only ever holds exact results.
+class WordCache {
+ public:
+  using Pieces = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  static constexpr std::size_t kCapacity = 10000;
+  static constexpr std::size_t kLongestWord = 256;  // bytes; longer words are rare and not kept
+
+  bool find(std::string_view word, Pieces& out) const {
+    std::shared_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    auto it = map_.find(word);
+    if (it == map_.end()) return false;
+    out = it->second;
+    return true;
+  }
+
+  void insert(std::string_view word, const Pieces& pieces) {
+    if (word.size() > kLongestWord) return;
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock() || map_.size() >= kCapacity) return;
+    map_.emplace(std::string(word), pieces);
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, Pieces, Hash, std::equal_to<>> map_;
+};
+
 class Bpe final : public Model {
  public:
   Vocab vocab_;
@@ -31,6 +71,7 @@ class Bpe final : public Model {
   std::string prefix_, suffix_;
   bool fuse_unk_ = false, byte_fallback_ = false, ignore_merges_ = false;
   std::array<std::optional<std::uint32_t>, 256> byte_ids_{};
+  mutable WordCache cache_;
 
   void tokenize(std::string_view word, std::vector<Token>& out) const override {
     if (word.empty()) return;
@@ -40,14 +81,19 @@ class Bpe final : public Model {
         return;
       }
     }
-    std::vector<Symbol> symbols = initial_symbols(word);
-    merge_all(symbols);
+    WordCache::Pieces pieces;
+    if (!cache_.find(word, pieces)) {
+      std::vector<Symbol> symbols = initial_symbols(word);
+      merge_all(symbols);
+      for (const auto& s : symbols)
+        if (s.len != 0) pieces.emplace_back(s.id, static_cast<std::uint32_t>(s.len));
+      cache_.insert(word, pieces);
+    }
     std::size_t pos = 0;
-    for (const auto& s : symbols) {
-      if (s.len == 0) continue;
-      const std::string* t = vocab_.token(s.id);
-      out.push_back({s.id, t ? *t : std::string(), {pos, pos + s.len}});
-      pos += s.len;
+    for (const auto& [id, len] : pieces) {
+      const std::string* t = vocab_.token(id);
+      out.push_back({id, t ? *t : std::string(), {pos, pos + len}});
+      pos += len;
     }
   }
 
