@@ -1,14 +1,11 @@
 // hub run: run a task pipeline over texts given on the command line.
 //
-//   hub run MODEL --task TASK [--top-k K|all] [--aggregation-strategy
-//   none|simple|first|average|max]
-//           [--function-to-apply sigmoid|softmax|none] [--batch-size N]
-//           [--json] TEXT...
+//   hub run MODEL --task TASK [--top-k K|all] [--aggregation-strategy none|simple|first|average|max]
+//           [--function-to-apply sigmoid|softmax|none] [--batch-size N] [--json] TEXT...
 //
-// MODEL is a repo id ("org/name", "org/name@rev") or a folder. With --json the
-// output is one JSON document: an array holding, for each TEXT in order,
-// exactly what transformers' pipeline(task, model)(TEXT) returns (json.dumps
-// layout). Without it, a readable table per text.
+// MODEL is a repo id ("org/name", "org/name@rev") or a folder. With --json the output is one JSON
+// document: an array holding, for each TEXT in order, exactly what transformers'
+// pipeline(task, model)(TEXT) returns (json.dumps layout). Without it, a readable table per text.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -95,17 +92,12 @@ void print_table(const PipelineResult& r, const std::vector<std::string>& texts)
 
 void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   auto args = std::make_shared<RunArgs>();
-  auto* cmd = app.add_subcommand("run",
-                                 "Run a task pipeline (text-classification, "
-                                 "ner, fill-mask, ...) on texts");
+  auto* cmd = app.add_subcommand("run", "Run a task pipeline (text-classification, ner, fill-mask, ...) on texts");
   cmd->add_option("model", args->model, "Repo id (org/name[@rev]) or model folder")->required();
   cmd->add_option("texts", args->texts, "Texts to run the pipeline on")->required();
   cmd->add_option("--task", args->task,
-                  "text-classification (sentiment-analysis), "
-                  "token-classification (ner), fill-mask, "
-                  "feature-extraction, sentence-similarity, embeddings, "
-                  "text-generation or "
-                  "text2text-generation")
+                  "text-classification (sentiment-analysis), token-classification (ner), fill-mask, "
+                  "feature-extraction, sentence-similarity, embeddings, text-generation or text2text-generation")
       ->required();
   auto& gen = args->generation;
   cmd->add_option("--max-new-tokens", gen.max_new_tokens,
@@ -121,8 +113,7 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action) {
   cmd->add_flag("--adapter-on-the-fly", gen.adapter_on_the_fly,
                 "Generation: apply the adapter per layer instead of merging it (base weights stay as stored)");
   cmd->add_option("--top-k", args->top_k,
-                  "Labels (text-classification; \"all\" = every label) or "
-                  "candidates (fill-mask)");
+                  "Labels (text-classification; \"all\" = every label) or candidates (fill-mask)");
   cmd->add_option("--aggregation-strategy", args->aggregation,
                   "token-classification: none, simple, first, average, max");
   cmd->add_option("--function-to-apply", args->function, "text-classification: sigmoid, softmax or none");

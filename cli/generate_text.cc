@@ -14,8 +14,7 @@ int run_generation(const GenerateArgs& args, const GlobalOptions& g) {
   po.model.pretrained.settings = g.settings();
   po.model.adapter = args.adapter;
   po.model.adapter_on_the_fly = args.adapter_on_the_fly;
-  // One prompt at a time (transformers' default batch size): the terminal shows
-  // each as it goes.
+  // One prompt at a time (transformers' default batch size): the terminal shows each as it goes.
   po.batch_size = 1;
   GenerationOptions& go = po.generation;
   go.max_new_tokens = args.max_new_tokens;
@@ -25,8 +24,7 @@ int run_generation(const GenerateArgs& args, const GlobalOptions& g) {
   go.min_p = args.min_p;
   go.repetition_penalty = args.repetition_penalty;
   go.seed = args.seed;
-  // A sampling flag asks for sampling; without one the repo's generation_config
-  // decides.
+  // A sampling flag asks for sampling; without one the repo's generation_config decides.
   if (args.do_sample || args.temperature || args.top_p || args.top_k || args.min_p || args.seed) go.do_sample = true;
   po.stop_strings = args.stop;
   const bool stream_out = !g.json;
@@ -46,9 +44,7 @@ int run_generation(const GenerateArgs& args, const GlobalOptions& g) {
     const GenerationStats& s = r.texts.at(0).generation;
     if (!g.quiet) {
       const std::size_t decoded = s.new_tokens > 0 ? s.new_tokens - 1 : 0;
-      std::fprintf(stderr,
-                   "prefill: %zu tokens in %.3f s (%.1f tok/s); decode: %zu "
-                   "tokens in %.3f s (%.1f tok/s)\n",
+      std::fprintf(stderr, "prefill: %zu tokens in %.3f s (%.1f tok/s); decode: %zu tokens in %.3f s (%.1f tok/s)\n",
                    s.prompt_tokens, s.prefill_seconds,
                    s.prefill_seconds > 0 ? s.prompt_tokens / s.prefill_seconds : 0.0, decoded, s.decode_seconds,
                    s.decode_seconds > 0 ? decoded / s.decode_seconds : 0.0);

@@ -103,8 +103,7 @@ engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
 ModelOutput Model::Impl::forward(const ModelInput& input) const {
   std::lock_guard lock(mutex);
   if (t5) {
-    // The encoder over the input, then one decoder step from
-    // decoder_start_token_id.
+    // The encoder over the input, then one decoder step from decoder_start_token_id.
     auto encoded = t5->encode(*backend, decoder_workspace, input);
     ModelOutput out;
     out.hidden.shape = {input.batch, input.seq_len, encoded.cols};
@@ -167,8 +166,7 @@ Model AutoModel::from_pretrained(std::string_view name_or_path, const ModelOptio
     throw Error(Errc::invalid_input,
                 std::string(name_or_path) + ": AutoModel needs a model folder or repo id, not a file");
   }
-  // Weights first: a pickle-only repo is refused with the explanation, whatever
-  // its config says.
+  // Weights first: a pickle-only repo is refused with the explanation, whatever its config says.
   formats::find_safetensors_weights(resolved.folder);
   if (!std::filesystem::exists(resolved.folder / "config.json")) {
     throw Error(Errc::entry_not_found, std::string(name_or_path) + ": no config.json");

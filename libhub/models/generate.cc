@@ -128,8 +128,8 @@ std::int32_t choose_token(std::span<float> logits, std::span<const std::int32_t>
     }
   }
   if (*r.top_p < 1.0f) {
-    // Drop the smallest tokens whose cumulative probability stays within 1 -
-    // top_p (the largest token always stays).
+    // Drop the smallest tokens whose cumulative probability stays within 1 - top_p (the largest
+    // token always stays).
     std::vector<std::size_t> order(v);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return logits[a] < logits[b]; });
@@ -177,8 +177,7 @@ RowsState::Outcome RowsState::advance(std::span<float> logits, std::size_t vocab
     generated[b].push_back(next[b]);
     const auto& eos = options_.eos_token_ids;
     if (std::find(eos.begin(), eos.end(), next[b]) != eos.end()) done_[b] = true;
-    // The caller ends a row (a stop string, a cancelled stream) as an eos
-    // would.
+    // The caller ends a row (a stop string, a cancelled stream) as an eos would.
     if (on_token && !on_token(b, next[b])) done_[b] = true;
     all_done = all_done && done_[b];
   }
@@ -200,9 +199,7 @@ std::vector<std::vector<std::int32_t>> Model::Impl::generate(
   const std::size_t batch = prompts.batch, seq = prompts.seq_len, max_new = *r.max_new_tokens;
   if (batch == 0 || seq == 0) throw Error(Errc::invalid_input, "generate: empty prompt batch");
   if (prompts.input_ids.size() != batch * seq || prompts.attention_mask.size() != batch * seq) {
-    throw Error(Errc::invalid_input,
-                "generate: input_ids and attention_mask "
-                "must hold batch x seq_len values");
+    throw Error(Errc::invalid_input, "generate: input_ids and attention_mask must hold batch x seq_len values");
   }
   for (std::size_t b = 0; b < batch; ++b) {
     if (prompts.attention_mask[b * seq + seq - 1] == 0) {

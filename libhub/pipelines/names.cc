@@ -1,5 +1,4 @@
-// Task, aggregation strategy and classification function names
-// (hub/pipeline.h).
+// Task, aggregation strategy and classification function names (hub/pipeline.h).
 #include <string>
 
 #include "core/strings.h"
@@ -29,12 +28,10 @@ Task parse_task(std::string_view name) {
   if (name == "sentence-similarity" || name == "embeddings") return Task::sentence_embeddings;
   if (name == "text-generation") return Task::text_generation;
   if (name == "text2text-generation") return Task::text2text_generation;
-  throw Error(Errc::invalid_input, "unknown task \"" + std::string(name) +
-                                       "\": expected text-classification (sentiment-analysis), "
-                                       "token-classification "
-                                       "(ner), fill-mask, feature-extraction, sentence-similarity, "
-                                       "embeddings, text-generation or "
-                                       "text2text-generation");
+  throw Error(Errc::invalid_input,
+              "unknown task \"" + std::string(name) +
+                  "\": expected text-classification (sentiment-analysis), token-classification (ner), fill-mask, "
+                  "feature-extraction, sentence-similarity, embeddings, text-generation or text2text-generation");
 }
 
 std::string_view to_string(AggregationStrategy strategy) noexcept {

@@ -1,5 +1,4 @@
-// hub::pipeline: AutoTokenizer + AutoModel (or SentenceTransformer) + the
-// task's post-processing.
+// hub::pipeline: AutoTokenizer + AutoModel (or SentenceTransformer) + the task's post-processing.
 #include "hub/pipeline.h"
 
 #include <algorithm>
@@ -28,8 +27,7 @@ ModelHead head_for(Task task) {
   }
 }
 
-// Refuses options that the task does not take (transformers raises on unknown
-// kwargs).
+// Refuses options that the task does not take (transformers raises on unknown kwargs).
 void check_options(Task task, const PipelineOptions& o) {
   auto refuse = [&](const char* option) {
     throw Error(Errc::invalid_input,
@@ -186,8 +184,7 @@ Pipeline pipeline(std::string_view task_name, std::string_view model_name, const
   const ModelConfig& config = impl->model->config();
   const Tokenizer& tok = *impl->tokenizer;
   if (generates(impl->task)) {
-    // Padding ids are masked out; any id of the vocabulary will do, the repo's
-    // own first.
+    // Padding ids are masked out; any id of the vocabulary will do, the repo's own first.
     const GenerationOptions& g = impl->model->generation_defaults();
     std::optional<std::uint32_t> pad = tok.pad_token_id();
     if (!pad && g.pad_token_id) pad = static_cast<std::uint32_t>(*g.pad_token_id);

@@ -1,5 +1,4 @@
-// PipelineResult::to_json: the value transformers' pipeline returns, as
-// json.dumps writes it.
+// PipelineResult::to_json: the value transformers' pipeline returns, as json.dumps writes it.
 #include "hub/error.h"
 #include "hub/pipeline.h"
 #include "pipelines/python_json.h"
@@ -100,11 +99,9 @@ std::string PipelineResult::to_json() const {
   }
   Json a = Json::array();
   for (const auto& t : texts) {
-    // text-classification without top_k: one {label, score} per text, not a
-    // list.
+    // text-classification without top_k: one {label, score} per text, not a list.
     if (task == Task::text_classification && !top_k_given && t.labels.size() == 1) a.push_back(label_json(t.labels[0]));
-    // text2text-generation given a list returns one {generated_text} per text,
-    // not a list.
+    // text2text-generation given a list returns one {generated_text} per text, not a list.
     else if (task == Task::text2text_generation)
       a.push_back(Json{{"generated_text", t.generated_text}});
     else

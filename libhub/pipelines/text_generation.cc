@@ -39,15 +39,13 @@ void generate_texts(const Model& model, const Tokenizer& tokenizer, std::span<co
     encs.push_back(tokenizer.encode(texts[i], true));
     if (encs.back().size() == 0)
       throw Error(Errc::invalid_input, "text-generation: text " + std::to_string(first + i) +
-                                           " encodes to no tokens (the tokenizer adds no BOS to an "
-                                           "empty prompt)");
+                                           " encodes to no tokens (the tokenizer adds no BOS to an empty prompt)");
   }
   const ModelInput input =
       ModelInput::from_encodings(encs, pad_id, seq2seq ? ModelInput::Padding::right : ModelInput::Padding::left);
 
-  // One stream per text. A decoder-only model's stream is primed with the
-  // prompt, so the first piece carries the space (or join) the tokenizer puts
-  // between prompt and continuation.
+  // One stream per text. A decoder-only model's stream is primed with the prompt, so the first
+  // piece carries the space (or join) the tokenizer puts between prompt and continuation.
   std::vector<DecodeStream> streams;
   streams.reserve(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) {

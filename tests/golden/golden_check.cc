@@ -1,8 +1,7 @@
 // golden_check FIXTURE_DIR [--device cpu] [--tolerance T] [--adapter-on-the-fly]: runs a reference
-// fixture's golden cases through AutoModel and compares with what transformers
-// computed (golden.json + golden.safetensors, see tests/fixtures/README.md).
-// Prints one line per check with the max absolute error and PASS/FAIL; exits 0
-// only when every check passes.
+// fixture's golden cases through AutoModel and compares with what transformers computed
+// (golden.json + golden.safetensors, see tests/fixtures/README.md). Prints one line per check with
+// the max absolute error and PASS/FAIL; exits 0 only when every check passes.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -87,9 +86,8 @@ void tokens_line(Report& report, const std::string& what, const std::vector<std:
   }
 }
 
-// Max |a - b| over the numbers of two JSON documents of the same shape;
-// infinity when their shapes, keys, strings or integers differ (the path of the
-// first difference in `where`).
+// Max |a - b| over the numbers of two JSON documents of the same shape; infinity when their
+// shapes, keys, strings or integers differ (the path of the first difference in `where`).
 double json_error(const json& a, const json& b, std::string& where, const std::string& path = "$") {
   if (a.is_number_float() || b.is_number_float()) {
     if (!a.is_number() || !b.is_number()) return where = path, INFINITY;
@@ -116,14 +114,12 @@ double json_error(const json& a, const json& b, std::string& where, const std::s
   return 0;
 }
 
-// The golden `pipeline` entry: the task over its inputs with its kwargs,
-// compared with the outputs transformers returned (numbers within the
-// tolerance, everything else exact). Generation pipelines, text by text
-// (strings compare exactly). Where the golden pipeline text disagrees with the
-// golden generate() run of the same prompt (both greedy, from the same
-// weights), the reference stack contradicts itself; the text is then held to
-// the generate() run (its first max_new_tokens new tokens, joined as the
-// pipeline joins them) and reported.
+// The golden `pipeline` entry: the task over its inputs with its kwargs, compared with the outputs
+// transformers returned (numbers within the tolerance, everything else exact). Generation
+// pipelines, text by text (strings compare exactly). Where the golden pipeline text disagrees with
+// the golden generate() run of the same prompt (both greedy, from the same weights), the reference
+// stack contradicts itself; the text is then held to the generate() run (its first max_new_tokens
+// new tokens, joined as the pipeline joins them) and reported.
 void check_generation_pipeline(Report& report, const std::string& task, const std::vector<std::string>& inputs,
                                const json& ours, const json& expected, const std::filesystem::path& dir,
                                const hub::PipelineOptions& po, const json& golden) {
@@ -241,8 +237,7 @@ int run(const Options& opt) {
                      : g.contains("architecture") ? g["architecture"].get<std::string>()
                                                   : "sentence-transformers";
   std::printf("fixture %s (%s)\n", opt.dir.filename().c_str(), what.c_str());
-  // A LoRA fixture names its base model as a sibling folder: base + this
-  // adapter.
+  // A LoRA fixture names its base model as a sibling folder: base + this adapter.
   std::filesystem::path model_dir = opt.dir;
   if (g.contains("base_model_dir")) {
     model_dir = opt.dir.parent_path() / g["base_model_dir"].get<std::string>();
@@ -305,8 +300,7 @@ int run(const Options& opt) {
         in.batch = 1;
         in.seq_len = in.input_ids.size();
         auto out = model.generate(in, go);
-        // Decoder-only: prompt + new tokens; encoder-decoder: decoder_start +
-        // new tokens.
+        // Decoder-only: prompt + new tokens; encoder-decoder: decoder_start + new tokens.
         std::vector<std::int32_t> full = in.input_ids;
         if (auto start = model.config().decoder_start_token_id) full = {static_cast<std::int32_t>(*start)};
         full.insert(full.end(), out[0].begin(), out[0].end());
@@ -367,10 +361,8 @@ int main(int argc, char** argv) {
     if (a == "--help" || a == "-h") {
       std::puts(
           "usage: golden_check FIXTURE_DIR [--device cpu] [--tolerance T] [--adapter-on-the-fly]\n"
-          "Runs golden.json's cases (single texts, the padded batch, pipeline "
-          "outputs) through\n"
-          "AutoModel and prints each check's max absolute error; exit 0 only "
-          "when all pass.");
+          "Runs golden.json's cases (single texts, the padded batch, pipeline outputs) through\n"
+          "AutoModel and prints each check's max absolute error; exit 0 only when all pass.");
       return 0;
     }
     if (a == "--device" && i + 1 < argc) {
@@ -391,8 +383,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "golden_check: FIXTURE_DIR is required (see --help)\n");
     return 2;
   }
-  // The reference README's tolerances: 1e-4 on the tiny models, 5e-4 on
-  // llama_medium.
+  // The reference README's tolerances: 1e-4 on the tiny models, 5e-4 on llama_medium.
   auto name = opt.dir.filename().empty() ? opt.dir.parent_path().filename() : opt.dir.filename();
   if (!tolerance_given && name == "llama_medium") opt.tolerance = 5e-4;
   try {

@@ -1,7 +1,6 @@
-// hub::pipeline("text-generation" / "text2text-generation") on the fixture
-// models: the transformers output layout, greedy results equal to the golden
-// generate() runs, streaming, stop strings, left-padded batches, and the
-// refusals.
+// hub::pipeline("text-generation" / "text2text-generation") on the fixture models: the transformers
+// output layout, greedy results equal to the golden generate() runs, streaming, stop strings,
+// left-padded batches, and the refusals.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -41,10 +40,8 @@ GoldenRun golden_run(const Golden& g, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE(
-    "text-generation: greedy results are the golden generate() runs, in "
-    "transformers' layout",
-    "[pipelines][generation]") {
+TEST_CASE("text-generation: greedy results are the golden generate() runs, in transformers' layout",
+          "[pipelines][generation]") {
   for (std::string name : {"gpt2_lm", "qwen2_lm", "gemma_lm"}) {
     INFO(name);
     const Golden g = Golden::load(name);
@@ -73,10 +70,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE(
-    "text-generation: a list of prompts gives a list per prompt; batches "
-    "are left-padded and agree",
-    "[pipelines][generation]") {
+TEST_CASE("text-generation: a list of prompts gives a list per prompt; batches are left-padded and agree",
+          "[pipelines][generation]") {
   const Golden g = Golden::load("llama_lm");
   std::vector<std::string> texts;
   for (const auto& run : g.json["generate"]["runs"]) texts.push_back(run["text"]);
@@ -103,10 +98,8 @@ TEST_CASE(
   CHECK(j[1][0]["generated_text"] == b.texts[1].generated_text);
 }
 
-TEST_CASE(
-    "text-generation: streamed pieces continue the prompt as the "
-    "tokenizer decodes it",
-    "[pipelines][generation]") {
+TEST_CASE("text-generation: streamed pieces continue the prompt as the tokenizer decodes it",
+          "[pipelines][generation]") {
   for (std::string name : {"gpt2_lm", "llama_lm", "qwen3_lm"}) {
     INFO(name);
     const Golden g = Golden::load(name);
@@ -133,17 +126,14 @@ TEST_CASE(
   }
 }
 
-TEST_CASE(
-    "text-generation: a stop string ends the text at the token that "
-    "completes it",
-    "[pipelines][generation]") {
+TEST_CASE("text-generation: a stop string ends the text at the token that completes it", "[pipelines][generation]") {
   const Golden g = Golden::load("gpt2_lm");
   const Tokenizer tok = g.tokenizer();
   const std::string text = g.json["generate"]["runs"][0]["text"];
   const GoldenRun run = golden_run(g, text);
   REQUIRE(run.fresh.size() >= 8);
-  // A stop string made of the end of the 5th new token's text and the start of
-  // the 6th's: the 6th token completes it.
+  // A stop string made of the end of the 5th new token's text and the start of the 6th's: the 6th
+  // token completes it.
   const std::string upto5 = tok.decode({run.fresh.begin(), run.fresh.begin() + 5}, true, std::nullopt);
   const std::string upto6 = tok.decode({run.fresh.begin(), run.fresh.begin() + 6}, true, std::nullopt);
   REQUIRE(upto6.size() > upto5.size());
