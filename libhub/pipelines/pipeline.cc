@@ -27,6 +27,8 @@ ModelHead head_for(Task task) {
   }
 }
 
+bool generates(Task task) { return task == Task::text_generation || task == Task::text2text_generation; }
+
 // Refuses options that the task does not take (transformers raises on unknown kwargs).
 void check_options(Task task, const PipelineOptions& o) {
   auto refuse = [&](const char* option) {
@@ -41,8 +43,7 @@ void check_options(Task task, const PipelineOptions& o) {
   if (o.aggregation_strategy && task != Task::token_classification) refuse("aggregation_strategy");
   if (o.function_to_apply && task != Task::text_classification) refuse("function_to_apply");
   if (o.batch_size == 0) throw Error(Errc::invalid_input, "batch_size must be at least 1");
-  const bool generates = task == Task::text_generation || task == Task::text2text_generation;
-  if (!generates) {
+  if (!generates(task)) {
     const GenerationOptions& g = o.generation;
     if (g.max_new_tokens || g.do_sample || g.temperature || g.top_k || g.top_p || g.min_p || g.repetition_penalty ||
         g.seed || !g.eos_token_ids.empty() || g.pad_token_id)
@@ -52,8 +53,6 @@ void check_options(Task task, const PipelineOptions& o) {
   }
   if (!o.return_full_text && task != Task::text_generation) refuse("return_full_text");
 }
-
-bool generates(Task task) { return task == Task::text_generation || task == Task::text2text_generation; }
 
 }  // namespace
 

@@ -70,6 +70,7 @@ void generate_texts(const Model& model, const Tokenizer& tokenizer, std::span<co
     }
     return !contains_any(continuation[row], options.stop_strings);
   });
+  const auto end = Clock::now();
   for (std::size_t i = 0; i < texts.size(); ++i) {
     if (options.on_text) {
       if (auto rest = streams[i].flush(); !rest.empty()) options.on_text(first + i, rest);
@@ -79,7 +80,6 @@ void generate_texts(const Model& model, const Tokenizer& tokenizer, std::span<co
     r.generated_text = generated_text(tokenizer, texts[i], r.generated_ids, !seq2seq && options.return_full_text);
     r.generation.prompt_tokens = encs[i].size();
     r.generation.new_tokens = r.generated_ids.size();
-    const auto end = Clock::now();
     r.generation.prefill_seconds = seconds((first_token ? *first_token : end) - start);
     r.generation.decode_seconds = first_token && !r.generated_ids.empty() ? seconds(last[i] - *first_token) : 0.0;
     out.push_back(std::move(r));
