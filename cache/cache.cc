@@ -101,18 +101,14 @@ bool Cache::known_missing(const RepoId& repo, std::string_view commit, std::stri
 }
 
 CacheListing Cache::listing() {
-  index_->reconcile();
   CacheListing out;
-  out.repos = index_->list_repos();
+  out.repos = index_->reconciled_listing();
   for (const auto& r : out.repos) out.size += r.size;
   out.warnings = index_->warnings();
   return out;
 }
 
-std::vector<CachedRepo> Cache::list() {
-  index_->reconcile();
-  return index_->list_repos();
-}
+std::vector<CachedRepo> Cache::list() { return index_->reconciled_listing(); }
 
 void Cache::reindex() { index_->rebuild(); }
 

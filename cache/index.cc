@@ -275,12 +275,28 @@ std::vector<std::string> Index::warnings() {
 
 std::vector<CachedRepo> Index::list_repos() {
   std::lock_guard lock(impl_->mu);
-  auto& db = *impl_->db;
+  return impl_->list_repos();
+}
+
+std::vector<CachedRepo> Index::Impl::list_repos() {
   std::vector<CachedRepo> out;
-  std::unordered_map<std::int64_t, size_t> slot;  // repo row id -> position in `out`
-  const std::string root = impl_->root.string() + "/";
+  // Repo row id -> position in `out`. Row ids are small and dense (SQLite hands out max + 1), so
+  // a vector indexed by id; kNone where the id has no row.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> slot;
   {
-    auto st = db.prepare(
+    auto st = db->prepare("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM repos");
+    if (st.step()) {
+      out.reserve(static_cast<std::size_t>(st.integer(0)));
+      slot.assign(static_cast<std::size_t>(st.integer(1)) + 1, kNone);
+    }
+  }
+  auto slot_of = [&](std::int64_t id) {
+    return id >= 0 && static_cast<std::size_t>(id) < slot.size() ? slot[static_cast<std::size_t>(id)] : kNone;
+  };
+  const std::string prefix = root.string() + "/";
+  {
+    auto st = db->prepare(
         "SELECT id, folder, type, name, last_used, size, blob_count, last_modified, last_accessed, warnings "
         "FROM repos ORDER BY folder");
     while (st.step()) {
@@ -289,7 +305,7 @@ std::vector<CachedRepo> Index::list_repos() {
       // Rows are only ever written from valid folder names; the type column is one of three.
       r.repo.type = type == "dataset" ? RepoType::dataset : type == "space" ? RepoType::space : RepoType::model;
       r.repo.name = st.text(3);
-      r.path = root + st.text(1);
+      r.path = prefix + st.text(1);
       r.last_used = st.real(4);
       r.size = static_cast<std::uint64_t>(st.integer(5));
       r.blobs = static_cast<std::size_t>(st.integer(6));
@@ -297,17 +313,18 @@ std::vector<CachedRepo> Index::list_repos() {
       r.last_accessed = st.real(8);
       std::string warnings = st.text(9);
       if (!warnings.empty()) r.warnings = split(warnings, '\n');
-      slot.emplace(st.integer(0), out.size());
+      const std::int64_t id = st.integer(0);
+      if (id >= 0 && static_cast<std::size_t>(id) < slot.size()) slot[static_cast<std::size_t>(id)] = out.size();
       out.push_back(std::move(r));
     }
   }
   {
-    auto st = db.prepare(
+    auto st = db->prepare(
         "SELECT repo_id, commit_hash, size, file_count, last_modified, last_used, pinned FROM snapshots "
         "ORDER BY repo_id, commit_hash");
     while (st.step()) {
-      auto it = slot.find(st.integer(0));
-      if (it == slot.end()) continue;
+      const std::size_t at = slot_of(st.integer(0));
+      if (at == kNone) continue;
       CachedRevision rev;
       rev.commit = st.text(1);
       rev.size = static_cast<std::uint64_t>(st.integer(2));
@@ -315,28 +332,28 @@ std::vector<CachedRepo> Index::list_repos() {
       rev.last_modified = st.real(4);
       rev.last_used = st.real(5);
       rev.pinned = st.integer(6) != 0;
-      auto& repo = out[it->second];
+      auto& repo = out[at];
       repo.last_used = std::max(repo.last_used, rev.last_used);
       repo.revisions.push_back(std::move(rev));
     }
   }
   {
-    auto st = db.prepare("SELECT repo_id, name, commit_hash FROM refs ORDER BY repo_id, name");
+    auto st = db->prepare("SELECT repo_id, name, commit_hash FROM refs ORDER BY repo_id, name");
     while (st.step()) {
-      auto it = slot.find(st.integer(0));
-      if (it == slot.end()) continue;
+      const std::size_t at = slot_of(st.integer(0));
+      if (at == kNone) continue;
       std::string commit = st.text(2);
       // A ref to a missing snapshot has no revision to attach to (the scan warned about it).
-      for (auto& rev : out[it->second].revisions)
+      for (auto& rev : out[at].revisions)
         if (rev.commit == commit) rev.refs.push_back(st.text(1));
     }
   }
   {
-    auto st = db.prepare("SELECT repo_id, name, size, mtime FROM incomplete ORDER BY repo_id, name");
+    auto st = db->prepare("SELECT repo_id, name, size, mtime FROM incomplete ORDER BY repo_id, name");
     while (st.step()) {
-      auto it = slot.find(st.integer(0));
-      if (it == slot.end()) continue;
-      out[it->second].incomplete.push_back({st.text(1), static_cast<std::uint64_t>(st.integer(2)), st.real(3)});
+      const std::size_t at = slot_of(st.integer(0));
+      if (at == kNone) continue;
+      out[at].incomplete.push_back({st.text(1), static_cast<std::uint64_t>(st.integer(2)), st.real(3)});
     }
   }
   return out;

@@ -68,6 +68,9 @@ class Index {
   // repos cost a few stat calls each and take no write lock. Blob contents changed in place are not noticed (that is
   // what verify is for). Throws Errc::not_cached when the root is missing, Errc::io.
   void reconcile();
+  // reconcile() then list_repos(), faster: the tables are read while the disk is checked, and
+  // read again only when the check found changes.
+  std::vector<CachedRepo> reconciled_listing();
   // Drops every row and rebuilds from a full scan of the disk. Snapshot last-use times and
   // pins (which the disk does not record) are carried over; verification times are not.
   void rebuild();

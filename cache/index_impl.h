@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,6 +35,11 @@ struct Index::Impl {
   // Replaces the rows of one repo by what a scan found, keeping what only the index knows
   // (last_used, pinned, verified_at of unchanged blobs). Runs inside the caller's transaction.
   void store_scan(const ScannedRepo& scan);
+  // Index::reconcile with `mu` held; runs `meanwhile` (if any) on this thread while the stamps
+  // are being checked. True when it changed the tables.
+  bool reconcile(const std::function<void()>& meanwhile);
+  // Index::list_repos with `mu` held.
+  std::vector<CachedRepo> list_repos();
 };
 
 }  // namespace hub::cache

@@ -6,6 +6,10 @@
 // rename). So an unchanged repo is proven unchanged by a handful of stat calls and answered
 // from the tables; only repos with a differing time are read again.
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -39,44 +43,87 @@ std::string join_lines(const std::vector<std::string>& lines) {
 struct KnownRepo {
   std::int64_t id = 0;
   bool dirty = false;
+  std::string folder;
   std::string stamps;
   bool on_disk = false;
 };
 
-// A repo folder on disk and what the index knows about it.
-using RepoToCheck = std::pair<std::string_view, const KnownRepo*>;
+// Checks the stamps of many repos: a stat costs microseconds and a cache of 10,000 repos has
+// some 40,000 folders to check. Helper threads start at once and check repos as the calling
+// thread reads them from the tables (publish), then while it does other work (reading the root,
+// the listing); finish() makes the calling thread help with what is left and returns one flag
+// per repo (1 = unchanged).
+class StampCheck {
+ public:
+  // `repos` has its final capacity: entries published so far never move.
+  StampCheck(const stdfs::path& root, const std::vector<KnownRepo>& repos)
+      : handle_(root), repos_(repos), same_(repos.capacity(), 0) {
+    const std::size_t chunks = (repos.capacity() + kChunk - 1) / kChunk;
+    std::size_t helpers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8) - 1;
+    helpers = std::min(helpers, chunks > 1 ? chunks - 1 : 0);
+    try {
+      for (std::size_t i = 0; i < helpers; ++i) helpers_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      // No more threads: the calling thread checks the rest in finish().
+    }
+  }
+  StampCheck(const StampCheck&) = delete;
+  StampCheck& operator=(const StampCheck&) = delete;
+  ~StampCheck() {
+    close();
+    join();
+  }
 
-// Checks the stamps of many repos, on several threads when there are many: a stat costs
-// microseconds, and a cache of 10,000 repos has some 40,000 folders to check.
-std::vector<char> check_unchanged(const stdfs::path& root, const std::vector<RepoToCheck>& repos) {
-  std::vector<char> out(repos.size(), 0);
-  RootHandle handle(root);
-  auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i)
-      out[i] = !repos[i].second->dirty && handle.unchanged(repos[i].first, repos[i].second->stamps);
-  };
-  constexpr std::size_t kPerThread = 1000;
-  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
-  threads = std::min(threads, (repos.size() + kPerThread - 1) / kPerThread);
-  if (threads <= 1) {
-    work(0, repos.size());
-    return out;
+  // The first `count` entries of `repos` are ready to be checked.
+  void publish(std::size_t count) {
+    published_.store(count, std::memory_order_release);
+    published_.notify_all();
   }
-  std::size_t chunk = (repos.size() + threads - 1) / threads;
-  auto range = [&](std::size_t t) {
-    return std::pair{std::min(t * chunk, repos.size()), std::min((t + 1) * chunk, repos.size())};
-  };
-  std::vector<std::thread> pool;
-  std::size_t started = 0;
-  try {
-    for (; started + 1 < threads; ++started) pool.emplace_back(work, range(started).first, range(started).second);
-  } catch (const std::system_error&) {
-    // No more threads: this thread does the remaining chunks.
+
+  std::vector<char> finish() {
+    close();
+    work();
+    join();
+    same_.resize(published_.load() & ~kClosed);
+    return std::move(same_);
   }
-  for (std::size_t t = started; t < threads; ++t) work(range(t).first, range(t).second);
-  for (auto& th : pool) th.join();
-  return out;
-}
+
+ private:
+  static constexpr std::size_t kChunk = 256;
+  static constexpr std::size_t kClosed = static_cast<std::size_t>(1) << 63;
+
+  // No more entries will come: `published_` is final.
+  void close() {
+    published_.fetch_or(kClosed, std::memory_order_acq_rel);
+    published_.notify_all();
+  }
+
+  void work() {
+    for (std::size_t begin; (begin = next_.fetch_add(kChunk)) < same_.size();) {
+      const std::size_t want = std::min(begin + kChunk, same_.size());
+      std::size_t ready = published_.load(std::memory_order_acquire);
+      while ((ready & kClosed) == 0 && ready < want) {
+        published_.wait(ready, std::memory_order_acquire);
+        ready = published_.load(std::memory_order_acquire);
+      }
+      const std::size_t end = std::min(want, ready & ~kClosed);
+      for (std::size_t i = begin; i < end; ++i)
+        same_[i] = !repos_[i].dirty && handle_.unchanged(repos_[i].folder, repos_[i].stamps);
+    }
+  }
+
+  void join() {
+    for (auto& t : helpers_)
+      if (t.joinable()) t.join();
+  }
+
+  RootHandle handle_;
+  const std::vector<KnownRepo>& repos_;
+  std::vector<char> same_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<std::size_t> published_{0};  // count, with kClosed set once final
+  std::vector<std::thread> helpers_;       // last member: joined before the rest is destroyed
+};
 
 }  // namespace
 
@@ -186,54 +233,106 @@ void Index::Impl::store_scan(const ScannedRepo& scan) {
 
 void Index::reconcile() {
   std::lock_guard lock(impl_->mu);
-  auto& db = *impl_->db;
-  impl_->stats = {};
+  impl_->reconcile(nullptr);
+}
 
-  std::unordered_map<std::string, KnownRepo> known;
-  {
-    auto st = db.prepare("SELECT id, folder, dirty, stamps FROM repos");
-    while (st.step()) known.emplace(st.text(1), KnownRepo{st.integer(0), st.integer(2) != 0, st.text(3), false});
+std::vector<CachedRepo> Index::reconciled_listing() {
+  std::lock_guard lock(impl_->mu);
+  // Read the tables while the stamps are checked; read again only when the disk had changed.
+  std::vector<CachedRepo> out;
+  if (impl_->reconcile([&] { out = impl_->list_repos(); })) out = impl_->list_repos();
+  return out;
+}
+
+bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
+  stats = {};
+  // The root is listed on another thread while this one reads the tables.
+  std::vector<RootEntry> entries;
+  std::exception_ptr root_error;
+  auto list_root = [&] {
+    try {
+      entries = read_root(root);
+    } catch (...) {
+      root_error = std::current_exception();
+    }
+  };
+  std::thread lister;
+  try {
+    lister = std::thread(list_root);
+  } catch (const std::system_error&) {
+    list_root();  // no thread to spare: list it here
   }
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } joiner{lister};
+  // Every known repo is checked from its stamps alone, on helper threads that start with the
+  // first rows read, while this thread reads the rest and then looks at the root to see which
+  // folders are still there and which are new (a vanished folder fails its check and is
+  // dropped below, never rescanned). One read transaction: the count is the number of rows.
+  std::vector<KnownRepo> known;
+  std::optional<StampCheck> check;
+  {
+    sql::Transaction snapshot(*db, sql::Transaction::Kind::read);
+    auto count = db->prepare("SELECT COUNT(*) FROM repos");
+    known.reserve(count.step() ? static_cast<std::size_t>(count.integer(0)) : 0);
+    check.emplace(root, known);
+    auto st = db->prepare("SELECT id, folder, dirty, stamps FROM repos");
+    while (known.size() < known.capacity() && st.step()) {
+      known.push_back(KnownRepo{st.integer(0), st.integer(2) != 0, st.text(1), st.text(3), false});
+      if (known.size() % 64 == 0) check->publish(known.size());
+    }
+    check->publish(known.size());
+    snapshot.commit();
+  }
+  std::unordered_map<std::string_view, KnownRepo*> by_folder;
+  by_folder.reserve(known.size());
+  for (auto& k : known) by_folder.emplace(k.folder, &k);
 
-  // Entries the index knows need no parsing; the rest are new repos or warnings.
+  if (lister.joinable()) lister.join();
+  if (root_error) std::rethrow_exception(root_error);
   std::vector<std::string> warnings;
-  std::vector<RepoToCheck> to_check;
   std::vector<RepoFolder> fresh;
-  for (auto& e : read_root(impl_->root)) {
-    auto it = e.is_dir ? known.find(e.name) : known.end();
-    if (it != known.end()) {
-      it->second.on_disk = true;
-      to_check.emplace_back(it->first, &it->second);
+  for (auto& e : entries) {
+    auto it = e.is_dir ? by_folder.find(e.name) : by_folder.end();
+    if (it != by_folder.end()) {
+      it->second->on_disk = true;
     } else if (auto repo = repo_of_root_entry(e, warnings)) {
       fresh.push_back({std::move(e.name), std::move(*repo)});
     }
   }
-  impl_->root_warnings = std::move(warnings);
+  root_warnings = std::move(warnings);
+  if (meanwhile) meanwhile();
 
-  // Decide from stat calls alone, outside any transaction, so that an unchanged cache never
+  // Decided from stat calls alone, outside any transaction, so that an unchanged cache never
   // takes the write lock.
-  std::vector<char> same = check_unchanged(impl_->root, to_check);
+  std::vector<char> same = check->finish();
   std::int64_t racy_after = now_ns() - kRacyMarginNs;
   std::vector<ScannedRepo> scans;
-  for (std::size_t i = 0; i < to_check.size(); ++i) {
-    if (same[i]) continue;
-    auto repo = RepoId::from_folder_name(to_check[i].first);
-    if (repo) scans.push_back(scan_repo(impl_->root, *repo, racy_after));
-  }
-  for (const auto& f : fresh) scans.push_back(scan_repo(impl_->root, f.repo, racy_after));
   std::vector<std::int64_t> vanished;
-  for (const auto& [folder, k] : known)
-    if (!k.on_disk) vanished.push_back(k.id);
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    const KnownRepo& k = known[i];
+    if (!k.on_disk) {
+      vanished.push_back(k.id);
+    } else if (same[i]) {
+      ++stats.unchanged;
+    } else if (auto repo = RepoId::from_folder_name(k.folder)) {
+      scans.push_back(scan_repo(root, *repo, racy_after));
+    }
+  }
+  for (const auto& f : fresh) scans.push_back(scan_repo(root, f.repo, racy_after));
 
-  impl_->stats.unchanged = static_cast<std::size_t>(std::count(same.begin(), same.end(), 1));
-  impl_->stats.scanned = scans.size();
-  impl_->stats.dropped = vanished.size();
-  if (scans.empty() && vanished.empty()) return;
+  stats.scanned = scans.size();
+  stats.dropped = vanished.size();
+  if (scans.empty() && vanished.empty()) return false;
 
-  sql::Transaction tx(db);
-  for (std::int64_t id : vanished) db.prepare("DELETE FROM repos WHERE id = ?1").bind(1, id).run();
-  for (const auto& scan : scans) impl_->store_scan(scan);
+  sql::Transaction tx(*db);
+  for (std::int64_t id : vanished) db->prepare("DELETE FROM repos WHERE id = ?1").bind(1, id).run();
+  for (const auto& scan : scans) store_scan(scan);
   tx.commit();
+  return true;
 }
 
 void Index::rebuild() {

@@ -103,6 +103,7 @@ void open_schema(sql::Db& db) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA mmap_size = 268435456");
 
   int version = user_version(db);
   if (version == kIndexSchemaVersion) return;

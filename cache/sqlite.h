@@ -86,10 +86,12 @@ class Db {
 };
 
 // BEGIN IMMEDIATE (take the write lock up front, so two writers never deadlock upgrading a read
-// lock) ... COMMIT; rolls back in the destructor unless commit() ran.
+// lock) ... COMMIT; rolls back in the destructor unless commit() ran. A read transaction (plain
+// BEGIN, for statements that must see one snapshot) takes no write lock.
 class Transaction {
  public:
-  explicit Transaction(Db& db);
+  enum class Kind { write, read };
+  explicit Transaction(Db& db, Kind kind = Kind::write);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -1,6 +1,7 @@
 # engine: the op interface (backend.h) and the CPU backend (OpenBLAS GEMM + multiversioned
 # kernels on OpenMP threads).
-list(APPEND HUB_SOURCES engine/weight.cc engine/activation.cc engine/rope.cc engine/cpu/kernels.cc engine/cpu/cpu_backend.cc)
+list(APPEND HUB_SOURCES engine/weight.cc engine/activation.cc engine/rope.cc engine/cpu/kernels.cc engine/cpu/blas.cc
+     engine/cpu/cpu_backend.cc)
 # The CPU kernels are written for the auto-vectorizer (branch-free math, simd reductions). Two
 # flags let it do its job: -O3, because -O2 runs it with GCC's "very cheap" cost model, which
 # refuses loops with a condition or an epilogue; and -fno-trapping-math, without which GCC will

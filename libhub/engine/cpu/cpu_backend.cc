@@ -4,7 +4,6 @@
 // Threading: OpenBLAS runs single-threaded inside our own parallel regions (each thread takes a
 // block of output columns or rows), so one pool of threads does all the work and no second pool
 // spins against it between ops.
-#include <cblas.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "engine/backend.h"
+#include "engine/cpu/blas.h"
 #include "engine/cpu/kernels.h"
 #include "hub/error.h"
 
@@ -23,8 +23,12 @@ constexpr std::size_t kParallelWork = 1u << 20;
 
 class CpuBackend final : public Backend {
  public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()) {
-    openblas_set_num_threads(1);
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()), sgemm_(cpu::blas().sgemm) {
+    // OpenBLAS's OpenMP build implements this with omp_set_num_threads() on the calling thread
+    // in some versions: keep the caller's own OpenMP setting as it was.
+    const int caller_omp_threads = omp_get_max_threads();
+    cpu::blas().set_num_threads(1);
+    if (cpu::blas().get_parallel() == 2) omp_set_num_threads(caller_omp_threads);
   }
 
   std::string_view name() const noexcept override { return "cpu"; }
@@ -70,13 +74,13 @@ class CpuBackend final : public Backend {
       }
       if (r1 > r0 && c1 > c0) {
         if (layer.transposed) {  // W stored [in, out]: the output columns are W's columns
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
-                      static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0, static_cast<int>(n),
-                      0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+          sgemm_(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                 static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0, static_cast<int>(n), 0.0f,
+                 y.row(r0) + c0, static_cast<int>(y.stride));
         } else {
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
-                      static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k, static_cast<int>(k),
-                      0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+          sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
+                 static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k, static_cast<int>(k),
+                 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
         }
         if (bias != nullptr || act != Activation::none) {
           for (std::size_t r = r0; r < r1; ++r) {
@@ -92,12 +96,11 @@ class CpuBackend final : public Backend {
   void add_low_rank(ConstMatrixView x, const LowRankDelta& d, MatrixView y) {
     const std::size_t m = x.rows, k = x.cols, r = d.a.rows(), n = y.cols;
     std::vector<float> t(m * r);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(r), static_cast<int>(k),
-                1.0f, x.data, static_cast<int>(x.stride), d.a.data(), static_cast<int>(k), 0.0f, t.data(),
-                static_cast<int>(r));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(r),
-                d.scale, t.data(), static_cast<int>(r), d.b.data(), static_cast<int>(r), 1.0f, y.data,
-                static_cast<int>(y.stride));
+    sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(r), static_cast<int>(k), 1.0f,
+           x.data, static_cast<int>(x.stride), d.a.data(), static_cast<int>(k), 0.0f, t.data(), static_cast<int>(r));
+    sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(r),
+           d.scale, t.data(), static_cast<int>(r), d.b.data(), static_cast<int>(r), 1.0f, y.data,
+           static_cast<int>(y.stride));
   }
 
   // BF16 weights [N, K]. Few rows (decoding): a dot product per output, reading each weight
@@ -124,9 +127,9 @@ class CpuBackend final : public Backend {
         } else {
           wide.resize((c1 - c0) * k);
           for (std::size_t c = c0; c < c1; ++c) cpu::bf16_to_f32_row(w + c * k, wide.data() + (c - c0) * k, k);
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(c1 - c0),
-                      static_cast<int>(k), 1.0f, x.row(0), static_cast<int>(x.stride), wide.data(), static_cast<int>(k),
-                      0.0f, y.row(0) + c0, static_cast<int>(y.stride));
+          sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(c1 - c0),
+                 static_cast<int>(k), 1.0f, x.row(0), static_cast<int>(x.stride), wide.data(), static_cast<int>(k),
+                 0.0f, y.row(0) + c0, static_cast<int>(y.stride));
         }
         if (bias != nullptr || act != Activation::none) {
           for (std::size_t r = 0; r < m; ++r)
@@ -176,9 +179,9 @@ class CpuBackend final : public Backend {
           continue;
         }
         scores.resize(a.seq * keys);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.seq), static_cast<int>(keys),
-                    static_cast<int>(a.head_dim), a.scale, a.q.row(first) + col, static_cast<int>(a.q.stride),
-                    a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
+        sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.seq), static_cast<int>(keys),
+               static_cast<int>(a.head_dim), a.scale, a.q.row(first) + col, static_cast<int>(a.q.stride),
+               a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
         for (std::size_t i = 0; i < a.seq; ++i) {
           float* row = scores.data() + i * keys;
           if (!a.position_bias.empty()) cpu::add_row(row, a.position_bias.data() + (h * a.seq + i) * a.seq, keys);
@@ -187,9 +190,9 @@ class CpuBackend final : public Backend {
           }
           cpu::softmax_row(row, keys);
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq), static_cast<int>(a.head_dim),
-                    static_cast<int>(keys), 1.0f, scores.data(), static_cast<int>(keys), a.v.row(first) + col,
-                    static_cast<int>(a.v.stride), 0.0f, out, static_cast<int>(a.out.stride));
+        sgemm_(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq), static_cast<int>(a.head_dim),
+               static_cast<int>(keys), 1.0f, scores.data(), static_cast<int>(keys), a.v.row(first) + col,
+               static_cast<int>(a.v.stride), 0.0f, out, static_cast<int>(a.out.stride));
       }
     }
   }
@@ -313,6 +316,7 @@ class CpuBackend final : public Backend {
 
  private:
   int threads_;
+  decltype(cpu::Blas::sgemm) sgemm_;  // OpenBLAS, loaded by the first backend
 };
 
 }  // namespace

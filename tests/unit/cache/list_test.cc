@@ -312,6 +312,26 @@ TEST_CASE("list: 2000 small repos", "[cache]") {
   auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   std::cout << "cache list of " << kRepos << " repos: first (full scan) " << ms(t1 - t0) << " ms, then " << ms(t2 - t1)
             << " ms from the index\n";
+
+  // The stamps are checked on several threads, in chunks, while the tables are still being
+  // read: changes anywhere among the repos (first, middle, last rows) are all found.
+  for (int i : {0, 777, kRepos - 1})
+    fake.add_file(model("org/repo-" + std::to_string(i)), kCommitA, "added.txt", "new " + std::to_string(i));
+  stdfs::remove_all(fake.repo_dir(model("org/repo-1234")));
+  fake.add_file(model("org/new-repo"), kCommitB, "x.txt", "x");
+  auto changed = cache.list();
+  CHECK(changed.size() == kRepos);
+  const auto& r = cache.index().last_reconcile();
+  CHECK(r.unchanged == kRepos - 4);
+  CHECK(r.scanned == 4);
+  CHECK(r.dropped == 1);
+  for (int i : {0, 777, kRepos - 1}) {
+    const CachedRepo* repo = find_repo(changed, model("org/repo-" + std::to_string(i)));
+    REQUIRE(repo);
+    CHECK(find_rev(*repo, kCommitA)->files == 3);
+  }
+  CHECK_FALSE(find_repo(changed, model("org/repo-1234")));
+  CHECK(find_repo(changed, model("org/new-repo")));
 }
 
 // Not run by default: `hub_tests "[.cache-bench]"`. The design target is `hub cache ls` under
