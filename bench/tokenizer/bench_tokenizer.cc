@@ -4,8 +4,12 @@
 //
 // FILE of --texts holds one JSON string per line. Reports the load time of the tokenizer file,
 // then, per run, the time to encode every text one at a time (encode) and in batches of --batch
-// (encode_batch, all cores), as medians over --runs; only tokenizer calls are timed. The token
-// count is printed so that run.mjs can check both peers did the same work.
+// (encode_batch, all cores), as medians over --runs; only tokenizer calls are timed. The batches
+// are timed again on one thread (encode_batch runs on OpenMP's team: omp_set_num_threads(1)), so
+// that the batch scaling over cores shows on its own. The token count is printed so that run.mjs
+// can check both peers did the same work.
+#include <omp.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -63,7 +67,7 @@ int main(int argc, char** argv) {
     const hub::Tokenizer tok = hub::Tokenizer::from_file(tokenizer_file);
     const double load_s = seconds_since(start);
 
-    std::vector<double> single, batched;
+    std::vector<double> single, batched, batched_one_thread;
     std::size_t tokens_single = 0, tokens_batched = 0;
     for (std::size_t r = 0; r < runs; ++r) {
       std::size_t n = 0;
@@ -72,25 +76,34 @@ int main(int argc, char** argv) {
       single.push_back(seconds_since(start));
       tokens_single = n;
 
-      n = 0;
-      double s = 0;
-      std::vector<std::string> chunk;
-      for (std::size_t i = 0; i < texts.size(); i += batch) {
-        chunk.assign(texts.begin() + static_cast<std::ptrdiff_t>(i),
-                     texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), i + batch)));
-        start = Clock::now();
-        const auto encs = tok.encode_batch(chunk, !no_special);
-        s += seconds_since(start);
-        for (const auto& e : encs) n += e.size();
-      }
-      batched.push_back(s);
-      tokens_batched = n;
+      auto time_batches = [&](std::size_t& tokens) {
+        tokens = 0;
+        double s = 0;
+        std::vector<std::string> chunk;
+        for (std::size_t i = 0; i < texts.size(); i += batch) {
+          chunk.assign(texts.begin() + static_cast<std::ptrdiff_t>(i),
+                       texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), i + batch)));
+          auto t0 = Clock::now();
+          const auto encs = tok.encode_batch(chunk, !no_special);
+          s += seconds_since(t0);
+          for (const auto& e : encs) tokens += e.size();
+        }
+        return s;
+      };
+      batched.push_back(time_batches(tokens_batched));
+      const int all_threads = omp_get_max_threads();
+      omp_set_num_threads(1);
+      std::size_t tokens_one = 0;
+      batched_one_thread.push_back(time_batches(tokens_one));
+      omp_set_num_threads(all_threads);
     }
     const nlohmann::json out = {{"texts", texts.size()},
                                 {"bytes", bytes},
                                 {"load_s", load_s},
                                 {"encode_s", median(single)},
                                 {"encode_batch_s", median(batched)},
+                                {"encode_batch_1t_s", median(batched_one_thread)},
+                                {"threads", omp_get_max_threads()},
                                 {"tokens", tokens_single},
                                 {"tokens_batch", tokens_batched}};
     std::printf("%s\n", out.dump().c_str());

@@ -2,11 +2,9 @@
 #include "hub/tokenizer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "hub/error.h"
 #include "tokenizer/added_vocabulary.h"
@@ -333,24 +331,20 @@ Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second,
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,
                                               const EncodeOptions& options) const {
   std::vector<Encoding> out(texts.size());
-  std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
-  std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(texts.size());
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < texts.size();) {
-      try {
-        out[i] = impl_->encode(texts[i], std::nullopt, options);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
+  // OpenMP's thread team (the one the engine uses): it outlives the call, so a batch costs no
+  // thread creation, and the calling thread encodes too. Texts are handed out one at a time
+  // because their lengths vary widely. Called from inside a parallel region, this runs on the
+  // calling thread alone (nested regions are inactive).
+  const auto n = static_cast<std::ptrdiff_t>(texts.size());
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    try {
+      out[at] = impl_->encode(texts[at], std::nullopt, options);
+    } catch (...) {
+      errors[at] = std::current_exception();
     }
-  };
-  if (workers <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
   }
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);

@@ -119,8 +119,9 @@ class Tokenizer {
   Encoding encode(std::string_view text, bool add_special_tokens = true) const;
   // Encodes a pair of texts (type id 0 and 1, or as the post-processor assigns them).
   Encoding encode_pair(std::string_view first, std::string_view second, bool add_special_tokens = true) const;
-  // Encodes many texts on all cores with this one tokenizer; the result is in input order and
-  // batch padding (BatchLongest pads to the longest of the batch) applies.
+  // Encodes many texts on all cores with this one tokenizer (on OpenMP's threads, the caller's
+  // included: OMP_NUM_THREADS or omp_set_num_threads limit them); the result is in input order
+  // and batch padding (BatchLongest pads to the longest of the batch) applies.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, bool add_special_tokens = true) const;
   // The same three with per-call options (see EncodeOptions).
   Encoding encode(std::string_view text, const EncodeOptions& options) const;

@@ -29,44 +29,70 @@ struct Symbol {
 
 // The pieces of words already tokenized. Words repeat (a few thousand make up most of any text),
 // so, like the tokenizers crate (10,000 words), BPE keeps each recent word's pieces: (id, bytes)
-// pairs. encode_batch's threads share it: lookups take a shared lock, and an insert that would
-// have to wait for the lock is skipped rather than waited for (the crate's try_write), so the
-// cache never serializes the workers. Once full it stops growing; it only ever holds exact results.
+// pairs. encode_batch's threads share it. It is split into shards by the word's hash, each with
+// its own lock on its own cache line, so that threads looking up different words do not bounce
+// one lock between cores (a shared lock is still an atomic write); an insert that would have to
+// wait for its shard is skipped rather than waited for (the crate's try_write), so the cache never
+// serializes the workers. Once full it stops growing; it only ever holds exact results.
 class WordCache {
  public:
   using Pieces = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
   static constexpr std::size_t kCapacity = 10000;
   static constexpr std::size_t kLongestWord = 256;  // bytes; longer words are rare and not kept
 
-  bool find(std::string_view word, Pieces& out) const {
-    std::shared_lock lock(mutex_, std::try_to_lock);
+  // Calls `emit(pieces)` under the shard's lock when the word is cached; false otherwise (also
+  // when the shard is being written: the caller tokenizes the word itself).
+  template <typename Emit>
+  bool find(std::string_view word, Emit&& emit) const {
+    const std::size_t h = hash(word);
+    const Shard& shard = shards_[h % kShards];
+    std::shared_lock lock(shard.mutex, std::try_to_lock);
     if (!lock.owns_lock()) return false;
-    auto it = map_.find(word);
-    if (it == map_.end()) return false;
-    out = it->second;
+    auto it = shard.map.find(Key{word, h});
+    if (it == shard.map.end()) return false;
+    emit(it->second);
     return true;
   }
 
   void insert(std::string_view word, const Pieces& pieces) {
     if (word.size() > kLongestWord) return;
-    std::unique_lock lock(mutex_, std::try_to_lock);
-    if (!lock.owns_lock() || map_.size() >= kCapacity) return;
-    map_.emplace(std::string(word), pieces);
+    const std::size_t h = hash(word);
+    Shard& shard = shards_[h % kShards];
+    std::unique_lock lock(shard.mutex, std::try_to_lock);
+    if (!lock.owns_lock() || shard.map.size() >= kCapacity / kShards) return;
+    shard.map.emplace(std::string(word), pieces);
   }
 
  private:
+  static constexpr std::size_t kShards = 64;
+  static std::size_t hash(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+  // A lookup key with its hash computed once (the shard index and the map use the same hash).
+  struct Key {
+    std::string_view word;
+    std::size_t hash;
+  };
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept { return WordCache::hash(s); }
+    std::size_t operator()(const Key& k) const noexcept { return k.hash; }
   };
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, Pieces, Hash, std::equal_to<>> map_;
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+    bool operator()(const Key& a, std::string_view b) const noexcept { return a.word == b; }
+    bool operator()(std::string_view a, const Key& b) const noexcept { return a == b.word; }
+  };
+  struct alignas(64) Shard {
+    mutable std::shared_mutex mutex;
+    std::unordered_map<std::string, Pieces, Hash, Equal> map;
+  };
+  std::array<Shard, kShards> shards_;
 };
 
 class Bpe final : public Model {
  public:
   Vocab vocab_;
-  std::unordered_map<std::uint64_t, MergeValue> merges_;
+  absl::flat_hash_map<std::uint64_t, MergeValue> merges_;
   std::optional<std::string> unk_token_;
   std::string prefix_, suffix_;
   bool fuse_unk_ = false, byte_fallback_ = false, ignore_merges_ = false;
@@ -81,20 +107,22 @@ class Bpe final : public Model {
         return;
       }
     }
+    auto emit = [&](const WordCache::Pieces& pieces) {
+      std::size_t pos = 0;
+      for (const auto& [id, len] : pieces) {
+        const std::string* t = vocab_.token(id);
+        out.push_back({id, t ? *t : std::string(), {pos, pos + len}});
+        pos += len;
+      }
+    };
+    if (cache_.find(word, emit)) return;
+    std::vector<Symbol> symbols = initial_symbols(word);
+    merge_all(symbols);
     WordCache::Pieces pieces;
-    if (!cache_.find(word, pieces)) {
-      std::vector<Symbol> symbols = initial_symbols(word);
-      merge_all(symbols);
-      for (const auto& s : symbols)
-        if (s.len != 0) pieces.emplace_back(s.id, static_cast<std::uint32_t>(s.len));
-      cache_.insert(word, pieces);
-    }
-    std::size_t pos = 0;
-    for (const auto& [id, len] : pieces) {
-      const std::string* t = vocab_.token(id);
-      out.push_back({id, t ? *t : std::string(), {pos, pos + len}});
-      pos += len;
-    }
+    for (const auto& s : symbols)
+      if (s.len != 0) pieces.emplace_back(s.id, static_cast<std::uint32_t>(s.len));
+    cache_.insert(word, pieces);
+    emit(pieces);
   }
 
   std::optional<std::uint32_t> token_to_id(std::string_view token) const override { return vocab_.find(token); }

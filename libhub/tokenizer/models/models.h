@@ -1,11 +1,12 @@
 // Factories of the model components and their shared vocabulary helpers (internal).
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tokenizer/model.h"
@@ -17,10 +18,9 @@ std::unique_ptr<Model> make_wordpiece(const JsonView& j, bool typed);
 std::unique_ptr<Model> make_wordlevel(const JsonView& j);
 std::unique_ptr<Model> make_unigram(const JsonView& j);
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
+// Debian's Abseil has its own string_view type (built without ABSL_USES_STD_STRING_VIEW): keys
+// are looked up through this.
+inline absl::string_view to_absl(std::string_view s) noexcept { return {s.data(), s.size()}; }
 
 // token -> id with string_view lookups, and id -> token.
 class Vocab {
@@ -30,7 +30,7 @@ class Vocab {
   void add(std::string token, std::uint32_t id);
 
   std::optional<std::uint32_t> find(std::string_view token) const {
-    auto it = to_id_.find(token);
+    auto it = to_id_.find(to_absl(token));
     if (it == to_id_.end()) return std::nullopt;
     return it->second;
   }
@@ -38,9 +38,15 @@ class Vocab {
     return id < to_token_.size() && has_[id] ? &to_token_[id] : nullptr;
   }
   std::size_t size() const noexcept { return to_id_.size(); }
+  // Bytes of the longest token (no lookup of anything longer can succeed).
+  std::size_t longest() const noexcept { return longest_; }
 
  private:
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> to_id_;
+  // Open addressing (Abseil's Swiss table): a lookup is one probe into a flat array, where a
+  // node-based std::unordered_map costs two dependent cache misses, and vocabularies of 100,000+
+  // tokens do not fit in cache. Keys are looked up by string_view without a copy.
+  absl::flat_hash_map<std::string, std::uint32_t> to_id_;
+  std::size_t longest_ = 0;
   std::vector<std::string> to_token_;
   std::vector<bool> has_;
 };

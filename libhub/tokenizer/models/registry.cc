@@ -1,4 +1,6 @@
 // The model registry: `type` tag -> factory, with field-set inference for untagged models (§1.4).
+#include <algorithm>
+
 #include "hub/error.h"
 #include "tokenizer/models/models.h"
 
@@ -45,6 +47,7 @@ void Vocab::add(std::string token, std::uint32_t id) {
     to_token_.resize(id + 1);
     has_.resize(id + 1);
   }
+  longest_ = std::max(longest_, token.size());
   to_token_[id] = token;
   has_[id] = true;
   to_id_[std::move(token)] = id;

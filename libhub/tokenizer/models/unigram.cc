@@ -13,7 +13,7 @@ namespace {
 class Unigram final : public Model {
  public:
   std::vector<std::pair<std::string, double>> pieces_;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> to_id_;
+  absl::flat_hash_map<std::string, std::uint32_t> to_id_;
   std::optional<std::uint32_t> unk_id_;
   bool byte_fallback_ = false;
   double min_score_ = INFINITY;
@@ -54,7 +54,7 @@ class Unigram final : public Model {
         for (char b : piece) {
           char name[8];
           std::snprintf(name, sizeof name, "<0x%02X>", static_cast<unsigned char>(b));
-          auto bt = to_id_.find(std::string_view(name));
+          auto bt = to_id_.find(to_absl(name));
           if (bt == to_id_.end()) break;
           bytes.push_back({bt->second, name, offs});  // every byte token spans the whole piece
         }
@@ -69,7 +69,7 @@ class Unigram final : public Model {
   }
 
   std::optional<std::uint32_t> token_to_id(std::string_view token) const override {
-    auto it = to_id_.find(token);
+    auto it = to_id_.find(to_absl(token));
     if (it == to_id_.end()) return std::nullopt;
     return it->second;
   }
@@ -99,7 +99,7 @@ class Unigram final : public Model {
         node = it->second;
         if (!terminal_[node]) continue;
         std::size_t end = k + 1;
-        std::uint32_t id = to_id_.find(s.substr(start, end - start))->second;
+        std::uint32_t id = to_id_.find(to_absl(s.substr(start, end - start)))->second;
         double cand = pieces_[id].second + here;
         Node& target = best[end];
         if (target.starts_at < 0 || cand > target.score) target = {id, cand, static_cast<std::ptrdiff_t>(start)};

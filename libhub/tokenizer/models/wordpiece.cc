@@ -22,7 +22,12 @@ class WordPiece final : public Model {
     std::size_t start = 0;
     std::string buf;
     while (start < word.size()) {
-      std::size_t end = word.size();
+      // Candidates start at the longest that could be in the vocabulary (the result is the
+      // same as starting from the whole rest of the word, without hashing hopeless strings).
+      const std::size_t affix = start > 0 ? prefix_.size() : 0;
+      const std::size_t room = vocab_.longest() > affix ? vocab_.longest() - affix : 0;
+      std::size_t end = word.size() - start > room ? start + room : word.size();
+      while (end > start && end < word.size() && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80) --end;
       bool found = false;
       while (start < end) {
         std::string_view sub = word.substr(start, end - start);

@@ -148,6 +148,18 @@ TEST_CASE("WordPiece and Unigram", "[tokenizer]") {
              {"max_input_chars_per_word", 100}};
   CHECK(tokenize(wp, "unaffable") == V{"un", "##aff", "##able"});
   CHECK(tokenize(wp, "unaffablex") == V{"[UNK]"});
+  // Words much longer than any token: candidates start at the longest token's length, cut back to
+  // a character boundary (é is two bytes), and the greedy longest match is unchanged.
+  json wp_short = {{"type", "WordPiece"},
+                   {"vocab", {{"[UNK]", 0}, {"ab", 1}, {"##a", 2}, {"##b", 3}, {"\xC3\xA9", 4}, {"##\xC3\xA9", 5}}},
+                   {"unk_token", "[UNK]"},
+                   {"continuing_subword_prefix", "##"},
+                   {"max_input_chars_per_word", 100}};
+  CHECK(tokenize(wp_short, "ababab") == V{"ab", "##a", "##b", "##a", "##b"});
+  CHECK(tokenize(wp_short,
+                 "\xC3\xA9\xC3\xA9"
+                 "ab") == V{"\xC3\xA9", "##\xC3\xA9", "##a", "##b"});
+  CHECK(tokenize(wp_short, "abx") == V{"[UNK]"});
   json uni = {{"type", "Unigram"},
               {"unk_id", 0},
               {"vocab", json::array({json::array({"<unk>", 0.0}), json::array({"a", -1.0}), json::array({"b", -1.0}),
