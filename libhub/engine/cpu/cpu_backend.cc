@@ -54,9 +54,13 @@ class CpuBackend final : public Backend {
     const float* w = layer.weight.data();
     const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
     const int threads = m * n * k < kParallelWork ? 1 : threads_;
-    // Split the output into column blocks (each a slice of W) when there are enough columns for
-    // every thread, else into row blocks.
-    const bool by_columns = n >= static_cast<std::size_t>(threads) * 32 || m < static_cast<std::size_t>(threads);
+    // Each thread's call packs the whole of the operand it shares with the others: all of x
+    // when the output is split into column blocks (each a slice of W), all of W when it is split
+    // into row blocks. So split the way that duplicates the smaller one: columns while there are
+    // fewer rows than columns (decoding, short sequences), rows for large batches (BERT-base at
+    // 32 x 128 tokens: packing went from 6.8% to 4.8% of the forward).
+    const auto nthreads = static_cast<std::size_t>(threads);
+    const bool by_columns = m < nthreads || (n >= nthreads * 32 && m <= n);
 #pragma omp parallel num_threads(threads)
     {
       const auto t = static_cast<std::size_t>(omp_get_thread_num());
@@ -73,19 +77,24 @@ class CpuBackend final : public Backend {
         r1 = std::min(m, r0 + block);
       }
       if (r1 > r0 && c1 > c0) {
+        // The bias goes in first and the GEMM accumulates onto it (beta = 1): with beta = 0,
+        // OpenBLAS makes a pass of its own to zero the output, and the bias would be one more.
+        float beta = 0.0f;
+        if (bias != nullptr) {
+          for (std::size_t r = r0; r < r1; ++r) std::copy(bias + c0, bias + c1, y.row(r) + c0);
+          beta = 1.0f;
+        }
         if (layer.transposed) {  // W stored [in, out]: the output columns are W's columns
           sgemm_(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
-                 static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0, static_cast<int>(n), 0.0f,
+                 static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0, static_cast<int>(n), beta,
                  y.row(r0) + c0, static_cast<int>(y.stride));
         } else {
           sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(r1 - r0), static_cast<int>(c1 - c0),
                  static_cast<int>(k), 1.0f, x.row(r0), static_cast<int>(x.stride), w + c0 * k, static_cast<int>(k),
-                 0.0f, y.row(r0) + c0, static_cast<int>(y.stride));
+                 beta, y.row(r0) + c0, static_cast<int>(y.stride));
         }
-        if (bias != nullptr || act != Activation::none) {
-          for (std::size_t r = r0; r < r1; ++r) {
-            cpu::bias_activate_row(y.row(r) + c0, bias ? bias + c0 : nullptr, c1 - c0, act);
-          }
+        if (act != Activation::none) {
+          for (std::size_t r = r0; r < r1; ++r) cpu::bias_activate_row(y.row(r) + c0, nullptr, c1 - c0, act);
         }
       }
     }
