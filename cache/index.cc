@@ -285,10 +285,12 @@ std::vector<CachedRepo> Index::Impl::list_repos() {
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::vector<std::size_t> slot;
   {
-    auto st = db->prepare("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM repos");
+    // MAX of the row id is one B-tree descent (COUNT(*) reads every page); ids start at 1, so it
+    // also bounds the number of rows.
+    auto st = db->prepare("SELECT COALESCE(MAX(id), 0) FROM repos");
     if (st.step()) {
       out.reserve(static_cast<std::size_t>(st.integer(0)));
-      slot.assign(static_cast<std::size_t>(st.integer(1)) + 1, kNone);
+      slot.assign(static_cast<std::size_t>(st.integer(0)) + 1, kNone);
     }
   }
   auto slot_of = [&](std::int64_t id) {
@@ -298,7 +300,7 @@ std::vector<CachedRepo> Index::Impl::list_repos() {
   {
     auto st = db->prepare(
         "SELECT id, folder, type, name, last_used, size, blob_count, last_modified, last_accessed, warnings "
-        "FROM repos ORDER BY folder");
+        "FROM repos");  // in row order (a scan); sorted by folder below
     while (st.step()) {
       CachedRepo r;
       std::string type = st.text(2);
@@ -356,6 +358,9 @@ std::vector<CachedRepo> Index::Impl::list_repos() {
       out[at].incomplete.push_back({st.text(1), static_cast<std::uint64_t>(st.integer(2)), st.real(3)});
     }
   }
+  // By folder name, as the cache root lists them (repo type, then org and name).
+  std::sort(out.begin(), out.end(),
+            [](const CachedRepo& a, const CachedRepo& b) { return a.path.native() < b.path.native(); });
   return out;
 }
 

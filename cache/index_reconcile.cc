@@ -271,13 +271,15 @@ bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
   // Every known repo is checked from its stamps alone, on helper threads that start with the
   // first rows read, while this thread reads the rest and then looks at the root to see which
   // folders are still there and which are new (a vanished folder fails its check and is
-  // dropped below, never rescanned). One read transaction: the count is the number of rows.
+  // dropped below, never rescanned). One read transaction: the bound holds for the rows read.
   std::vector<KnownRepo> known;
   std::optional<StampCheck> check;
   {
     sql::Transaction snapshot(*db, sql::Transaction::Kind::read);
-    auto count = db->prepare("SELECT COUNT(*) FROM repos");
-    known.reserve(count.step() ? static_cast<std::size_t>(count.integer(0)) : 0);
+    // Room for every row: ids start at 1, so the largest bounds the count (and, unlike COUNT(*),
+    // costs one B-tree descent).
+    auto max_id = db->prepare("SELECT COALESCE(MAX(id), 0) FROM repos");
+    known.reserve(max_id.step() ? static_cast<std::size_t>(max_id.integer(0)) : 0);
     check.emplace(root, known);
     auto st = db->prepare("SELECT id, folder, dirty, stamps FROM repos");
     while (known.size() < known.capacity() && st.step()) {
