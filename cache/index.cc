@@ -281,20 +281,30 @@ std::vector<CachedRepo> Index::list_repos() {
 std::vector<CachedRepo> Index::Impl::list_repos() {
   std::vector<CachedRepo> out;
   // Repo row id -> position in `out`. Row ids are small and dense (SQLite hands out max + 1), so
-  // a vector indexed by id; kNone where the id has no row.
+  // a vector indexed by id, kNone where the id has no row; ids beyond kDenseIds (only a damaged
+  // index would have them) go to a map.
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  constexpr std::int64_t kDenseIds = std::int64_t{1} << 22;
   std::vector<std::size_t> slot;
+  std::unordered_map<std::int64_t, std::size_t> sparse_slot;
   {
     // MAX of the row id is one B-tree descent (COUNT(*) reads every page); ids start at 1, so it
     // also bounds the number of rows.
     auto st = db->prepare("SELECT COALESCE(MAX(id), 0) FROM repos");
-    if (st.step()) {
-      out.reserve(static_cast<std::size_t>(st.integer(0)));
-      slot.assign(static_cast<std::size_t>(st.integer(0)) + 1, kNone);
-    }
+    const std::int64_t max_id = st.step() ? std::clamp<std::int64_t>(st.integer(0), 0, kDenseIds) : 0;
+    out.reserve(static_cast<std::size_t>(max_id));
+    slot.assign(static_cast<std::size_t>(max_id) + 1, kNone);
   }
+  auto set_slot = [&](std::int64_t id, std::size_t at) {
+    if (id >= 0 && static_cast<std::size_t>(id) < slot.size())
+      slot[static_cast<std::size_t>(id)] = at;
+    else
+      sparse_slot[id] = at;
+  };
   auto slot_of = [&](std::int64_t id) {
-    return id >= 0 && static_cast<std::size_t>(id) < slot.size() ? slot[static_cast<std::size_t>(id)] : kNone;
+    if (id >= 0 && static_cast<std::size_t>(id) < slot.size()) return slot[static_cast<std::size_t>(id)];
+    auto it = sparse_slot.find(id);
+    return it == sparse_slot.end() ? kNone : it->second;
   };
   const std::string prefix = root.string() + "/";
   {
@@ -315,8 +325,7 @@ std::vector<CachedRepo> Index::Impl::list_repos() {
       r.last_accessed = st.real(8);
       std::string warnings = st.text(9);
       if (!warnings.empty()) r.warnings = split(warnings, '\n');
-      const std::int64_t id = st.integer(0);
-      if (id >= 0 && static_cast<std::size_t>(id) < slot.size()) slot[static_cast<std::size_t>(id)] = out.size();
+      set_slot(st.integer(0), out.size());
       out.push_back(std::move(r));
     }
   }

@@ -278,8 +278,12 @@ bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
     sql::Transaction snapshot(*db, sql::Transaction::Kind::read);
     // Room for every row: ids start at 1, so the largest bounds the count (and, unlike COUNT(*),
     // costs one B-tree descent).
+    // Ids beyond kMaxRows only come from a damaged index: the rows past the reservation are then
+    // not read here, their folders look new and are rescanned (slower, still right).
+    constexpr std::int64_t kMaxRows = std::int64_t{1} << 22;
     auto max_id = db->prepare("SELECT COALESCE(MAX(id), 0) FROM repos");
-    known.reserve(max_id.step() ? static_cast<std::size_t>(max_id.integer(0)) : 0);
+    known.reserve(max_id.step() ? static_cast<std::size_t>(std::clamp<std::int64_t>(max_id.integer(0), 0, kMaxRows))
+                                : 0);
     check.emplace(root, known);
     auto st = db->prepare("SELECT id, folder, dirty, stamps FROM repos");
     while (known.size() < known.capacity() && st.step()) {
