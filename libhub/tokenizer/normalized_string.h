@@ -44,6 +44,24 @@ class NormalizedString {
     transform_range({0, normalized_.size()}, items, initial_offset);
   }
 
+  // Replaces every byte b of the normalized string by the UTF-8 string `encode(b)`, each of its
+  // bytes aligned where b was. On valid UTF-8 this is what transform() does for the items "the
+  // replacement of each byte, every byte after a char's first one inserted (change 1)" — the
+  // byte-level alphabet — in one pass without building the items.
+  template <typename Encode>
+  void map_bytes(Encode&& encode) {
+    std::string out;
+    std::vector<Offsets> aligns;
+    out.reserve(normalized_.size() * 2);
+    aligns.reserve(normalized_.size() * 2);
+    for (std::size_t i = 0; i < normalized_.size(); ++i) {
+      const std::string& r = encode(static_cast<std::uint8_t>(normalized_[i]));
+      out += r;
+      aligns.insert(aligns.end(), r.size(), alignments_[i]);
+    }
+    normalized_ = std::move(out);
+    alignments_ = std::move(aligns);
+  }
   void map(const std::function<char32_t(char32_t)>& f);
   void filter(const std::function<bool(char32_t)>& keep);
   void lowercase();

@@ -9,6 +9,17 @@ namespace hub::tokenizer::normalizers {
 // inserted, so every piece of a multi-byte char aligns to the whole char.
 void byte_level_transform(NormalizedString& s) {
   const std::string& t = s.get();
+  // The one-pass form needs whole UTF-8 sequences (always so for text that came in through the
+  // tokenizer, which repairs invalid input); a truncated one takes the general path below.
+  bool whole = s.alignments().size() == t.size();
+  for (std::size_t i = 0; whole && i < t.size();) {
+    i += unicode::utf8_len_from_lead(static_cast<unsigned char>(t[i]));
+    whole = i <= t.size();
+  }
+  if (whole) {
+    s.map_bytes([](std::uint8_t b) -> const std::string& { return byte_level::utf8_of(b); });
+    return;
+  }
   unicode::Changes items;
   items.reserve(t.size());
   for (std::size_t i = 0; i < t.size();) {
