@@ -107,9 +107,18 @@ int run_ls(const GlobalOptions& g) {
   CacheListing listing = cache.listing();
 
   if (g.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : listing.repos) out.push_back(repo_json(r));
-    std::cout << out.dump(2) << "\n";
+    // What nlohmann's dump(2) of the whole array prints, one repo at a time: a tree of every
+    // repo at once cost more than listing the cache.
+    std::string text = "[";
+    for (std::size_t i = 0; i < listing.repos.size(); ++i) {
+      text += i == 0 ? "\n  " : ",\n  ";
+      for (char c : repo_json(listing.repos[i]).dump(2)) {
+        text += c;
+        if (c == '\n') text += "  ";
+      }
+    }
+    text += listing.repos.empty() ? "]\n" : "\n]\n";
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   } else if (g.quiet) {
     for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";
   } else {
