@@ -57,7 +57,7 @@ class NormalizedString {
     for (std::size_t i = 0; i < normalized_.size(); ++i) {
       const std::string& r = encode(static_cast<std::uint8_t>(normalized_[i]));
       out += r;
-      aligns.insert(aligns.end(), r.size(), alignments_[i]);
+      for (std::size_t k = 0; k < r.size(); ++k) aligns.push_back(alignments_[i]);  // 1 or 2 bytes
     }
     normalized_ = std::move(out);
     alignments_ = std::move(aligns);

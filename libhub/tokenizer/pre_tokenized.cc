@@ -1,8 +1,21 @@
 #include "tokenizer/pre_tokenized.h"
 
+#include <algorithm>
+
 namespace hub::tokenizer {
 
 PreTokenizedString::PreTokenizedString(NormalizedString s) { splits_.push_back({std::move(s), std::nullopt}); }
+
+namespace {
+
+// Room for `more` splits (a split usually becomes many pieces: growing once, geometrically,
+// instead of moving every split made so far at each doubling of a guess that was too small).
+void grow(std::vector<Split>& out, std::size_t more) {
+  const std::size_t need = out.size() + more;
+  if (need > out.capacity()) out.reserve(std::max(need, 2 * out.capacity()));
+}
+
+}  // namespace
 
 void PreTokenizedString::split(const std::function<std::vector<NormalizedString>(std::size_t, NormalizedString&&)>& f) {
   std::vector<Split> out;
@@ -13,7 +26,9 @@ void PreTokenizedString::split(const std::function<std::vector<NormalizedString>
       out.push_back(std::move(s));
       continue;
     }
-    for (auto& piece : f(i, std::move(s.normalized)))
+    auto pieces = f(i, std::move(s.normalized));
+    grow(out, pieces.size() + (splits_.size() - i - 1));
+    for (auto& piece : pieces)
       if (!piece.empty()) out.push_back({std::move(piece), std::nullopt});
   }
   splits_ = std::move(out);
@@ -29,7 +44,9 @@ void PreTokenizedString::split_with_tokens(
       out.push_back(std::move(s));
       continue;
     }
-    for (auto& piece : f(i, std::move(s.normalized)))
+    auto pieces = f(i, std::move(s.normalized));
+    grow(out, pieces.size() + (splits_.size() - i - 1));
+    for (auto& piece : pieces)
       if (!piece.normalized.empty()) out.push_back(std::move(piece));
   }
   splits_ = std::move(out);
