@@ -107,8 +107,7 @@ GcReport Cache::gc(std::uint64_t max_bytes, bool dry_run) {
   GcReport report;
   report.dry_run = dry_run;
   report.max_bytes = max_bytes;
-  index_->reconcile();
-  std::vector<CachedRepo> repos = index_->list_repos();
+  std::vector<CachedRepo> repos = index_->reconciled_listing();
 
   // What each snapshot uses, and how many snapshots of its repo use each blob.
   std::unordered_map<std::string, std::size_t> slot;  // folder -> repo index
@@ -209,9 +208,8 @@ GcReport Cache::gc(std::uint64_t max_bytes, bool dry_run) {
     }
   }
 
-  index_->reconcile();
   report.size_after = 0;
-  for (const auto& r : index_->list_repos()) report.size_after += r.size;
+  for (const auto& r : index_->reconciled_listing()) report.size_after += r.size;
   report.budget_met = report.size_after <= max_bytes;
   return report;
 }
