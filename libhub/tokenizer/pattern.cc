@@ -1,11 +1,15 @@
 #include "tokenizer/pattern.h"
 
 #include <oniguruma.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
-#include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include "hub/error.h"
+#include "tokenizer/regex_syntax.h"
+#include "tokenizer/unicode.h"
 #include "tokenizer/unicode_tables.h"
 
 namespace hub::tokenizer {
@@ -23,134 +27,51 @@ struct RegionDeleter {
   void operator()(OnigRegion* r) const noexcept { onig_region_free(r, 1); }
 };
 
-// Category set of a \p{..} name: one-letter or two-letter general categories; 0 = not one.
-std::uint32_t category_mask(std::string name) {
-  std::string n;
-  for (char c : name)
-    if (c != '_' && c != ' ' && c != '-') n.push_back(c);
-  std::uint32_t mask = 0;
-  for (std::size_t k = 0; k < unicode::kCategoryCount; ++k) {
-    std::string_view cat = unicode::kCategoryNames[k];
-    bool hit = n.size() == 1 ? (n[0] == cat[0] || n[0] == cat[0] + 32)
-                             : n.size() == 2 && (n[0] == cat[0] || n[0] == cat[0] + 32) &&
-                                   (n[1] == cat[1] || n[1] == cat[1] - 32);
-    if (hit) mask |= 1u << k;
+// How general categories reach PCRE2: its own tables corrected by the delta when the linked
+// library has the Unicode version the delta was generated against, explicit ranges otherwise.
+regex_syntax::Properties pcre2_properties() {
+  static const regex_syntax::Properties properties = [] {
+    char version[64] = {};
+    pcre2_config(PCRE2_CONFIG_UNICODE_VERSION, version);
+    return std::string_view(version) == unicode::kCategoryDeltaUnicodeVersion
+               ? regex_syntax::Properties::native_with_delta
+               : regex_syntax::Properties::explicit_ranges;
+  }();
+  return properties;
+}
+
+// Per-thread PCRE2 match state: match data for group 0 and a JIT stack that can grow past the
+// 32 KiB PCRE2 uses by default (a long run of whitespace under \s+(?!\S) backtracks deep).
+struct Pcre2Scratch {
+  pcre2_match_data* data = pcre2_match_data_create(1, nullptr);
+  pcre2_match_context* context = pcre2_match_context_create(nullptr);
+  pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
+  Pcre2Scratch() {
+    if (context && stack) pcre2_jit_stack_assign(context, nullptr, stack);
   }
-  return mask;
-}
-
-// Class body (no brackets) of the code points whose category is in `mask` (or not, when
-// negated), surrogates left out.
-std::string class_ranges(std::uint32_t mask, bool negate) {
-  std::string out;
-  char buf[40];
-  auto emit = [&](std::uint32_t a, std::uint32_t b) {
-    // Split around the surrogates, which Oniguruma rejects in UTF-8 classes.
-    if (a <= 0xDFFF && b >= 0xD800) {
-      if (a < 0xD800) std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", a, 0xD7FFu), out += buf;
-      if (b > 0xDFFF) std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", 0xE000u, b), out += buf;
-      return;
-    }
-    std::snprintf(buf, sizeof buf, "\\x{%X}-\\x{%X}", a, b);
-    out += buf;
-  };
-  bool open = false;
-  std::uint32_t start = 0;
-  for (std::size_t i = 0; i < unicode::kCategoryRunCount; ++i) {
-    bool in = ((mask >> unicode::kCategoryRuns[i].category) & 1u) != negate;
-    std::uint32_t first = unicode::kCategoryRuns[i].first;
-    if (in && !open) {
-      open = true;
-      start = first;
-    } else if (!in && open) {
-      open = false;
-      emit(start, first - 1);
-    }
+  ~Pcre2Scratch() {
+    pcre2_jit_stack_free(stack);
+    pcre2_match_context_free(context);
+    pcre2_match_data_free(data);
   }
-  if (open) emit(start, 0x10FFFF);
-  return out;
-}
+  Pcre2Scratch(const Pcre2Scratch&) = delete;
+  Pcre2Scratch& operator=(const Pcre2Scratch&) = delete;
+  bool ok() const { return data && context && stack; }
+};
 
-// Rewrites \p{X} / \P{X} / \p{^X} for general categories into explicit code point classes,
-// so the classes follow the Unicode version of the reference (the table) rather than the one
-// of the system's libonig. Everything else is left to Oniguruma.
-std::string pin_unicode_properties(std::string_view p) {
-  std::string out;
-  out.reserve(p.size());
-  int depth = 0;  // bracket nesting
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      char n = p[i + 1];
-      if ((n == 'p' || n == 'P') && i + 2 < p.size() && p[i + 2] == '{') {
-        std::size_t close = p.find('}', i + 3);
-        if (close != std::string_view::npos) {
-          std::string name(p.substr(i + 3, close - i - 3));
-          bool negate = n == 'P';
-          if (!name.empty() && name[0] == '^') {
-            negate = !negate;
-            name.erase(0, 1);
-          }
-          if (std::uint32_t mask = category_mask(name)) {
-            std::string body = class_ranges(mask, negate);
-            out += depth > 0 ? body : "[" + body + "]";
-            i = close;
-            continue;
-          }
-        }
-      }
-      out.push_back(c);
-      out.push_back(n);
-      ++i;
-      continue;
-    }
-    if (c == '[')
-      ++depth;
-    else if (c == ']' && depth > 0)
-      --depth;
-    out.push_back(c);
-  }
-  return out;
-}
-
-}  // namespace
-
-Regex::Regex(std::string_view source, const std::string& where) {
-  init_onig();
-  OnigRegex re = nullptr;
-  OnigErrorInfo einfo{};
-  std::string pattern = pin_unicode_properties(source);
-  auto* p = reinterpret_cast<const OnigUChar*>(pattern.data());
-  int r = onig_new(&re, p, p + pattern.size(), ONIG_OPTION_NONE, ONIG_ENCODING_UTF8, ONIG_SYNTAX_DEFAULT, &einfo);
-  if (r != ONIG_NORMAL) {
-    OnigUChar msg[ONIG_MAX_ERROR_MESSAGE_LEN];
-    onig_error_code_to_str(msg, r, &einfo);
-    throw Error(Errc::invalid_input, where + ": invalid regex: " + reinterpret_cast<const char*>(msg));
-  }
-  re_ = re;
-}
-
-Regex::~Regex() {
-  if (re_) onig_free(static_cast<OnigRegex>(re_));
-}
-
-std::vector<Offsets> Regex::find_all(std::string_view text) const {
+// The onig crate's find_iter over any engine's leftmost-first search: `search(from, s, e)`
+// finds the first match starting at or after byte `from` (false: none); an empty match right
+// after the previous match is skipped by stepping one char.
+template <typename Search>
+std::vector<Offsets> find_iter(std::string_view text, Search&& search) {
   std::vector<Offsets> out;
-  std::unique_ptr<OnigRegion, RegionDeleter> region(onig_region_new());
-  auto* str = reinterpret_cast<const OnigUChar*>(text.data());
-  auto* end = str + text.size();
   std::size_t last_end = 0;
   bool have_last = false;
   std::size_t last_match_end = 0;
   while (last_end <= text.size()) {
-    onig_region_clear(region.get());
-    int r = onig_search(static_cast<OnigRegex>(re_), str, end, str + last_end, end, region.get(), ONIG_OPTION_NONE);
-    if (r == ONIG_MISMATCH) break;
-    if (r < 0) throw Error(Errc::internal, "tokenizer: regex search failed (error " + std::to_string(r) + ")");
-    auto s = static_cast<std::size_t>(region->beg[0]);
-    auto e = static_cast<std::size_t>(region->end[0]);
+    std::size_t s = 0, e = 0;
+    if (!search(last_end, s, e)) break;
     if (s == e && have_last && last_match_end == e) {
-      // An empty match right after the previous one: step one char and search again.
       last_end += last_end < text.size() ? unicode::utf8_len_from_lead(static_cast<unsigned char>(text[last_end])) : 1;
       continue;
     }
@@ -160,6 +81,106 @@ std::vector<Offsets> Regex::find_all(std::string_view text) const {
     out.emplace_back(s, e);
   }
   return out;
+}
+
+}  // namespace
+
+struct Regex::Oniguruma {
+  OnigRegex re = nullptr;
+  ~Oniguruma() {
+    if (re) onig_free(re);
+  }
+
+  std::vector<Offsets> find_all(std::string_view text) const {
+    std::unique_ptr<OnigRegion, RegionDeleter> region(onig_region_new());
+    auto* str = reinterpret_cast<const OnigUChar*>(text.data());
+    auto* end = str + text.size();
+    return find_iter(text, [&](std::size_t from, std::size_t& s, std::size_t& e) {
+      onig_region_clear(region.get());
+      int r = onig_search(re, str, end, str + from, end, region.get(), ONIG_OPTION_NONE);
+      if (r == ONIG_MISMATCH) return false;
+      if (r < 0) throw Error(Errc::internal, "tokenizer: regex search failed (error " + std::to_string(r) + ")");
+      s = static_cast<std::size_t>(region->beg[0]);
+      e = static_cast<std::size_t>(region->end[0]);
+      return true;
+    });
+  }
+};
+
+struct Regex::Pcre2 {
+  pcre2_code* code = nullptr;
+  ~Pcre2() { pcre2_code_free(code); }
+
+  // Compiled and JIT-compiled, or null (the caller stays on Oniguruma).
+  static std::unique_ptr<Pcre2> compile(std::string_view source, regex_syntax::Properties properties) {
+    std::optional<std::string> pattern = regex_syntax::to_pcre2(source, properties);
+    if (!pattern) return nullptr;
+    std::unique_ptr<pcre2_compile_context, decltype(&pcre2_compile_context_free)> context(
+        pcre2_compile_context_create(nullptr), &pcre2_compile_context_free);
+    if (!context) return nullptr;
+    pcre2_set_newline(context.get(), PCRE2_NEWLINE_LF);
+    auto result = std::make_unique<Pcre2>();
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    result->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern->data()), pattern->size(),
+                                 PCRE2_UTF | PCRE2_NO_AUTO_CAPTURE, &error, &offset, context.get());
+    if (!result->code || pcre2_jit_compile(result->code, PCRE2_JIT_COMPLETE) != 0) return nullptr;
+    return result;
+  }
+
+  // The matches, or nullopt when PCRE2 cannot finish (invalid UTF-8, JIT stack exhausted).
+  std::optional<std::vector<Offsets>> find_all(std::string_view text) const {
+    thread_local Pcre2Scratch scratch;
+    if (!scratch.ok()) return std::nullopt;
+    auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+    bool checked = false, failed = false;
+    std::vector<Offsets> out = find_iter(text, [&](std::size_t from, std::size_t& s, std::size_t& e) {
+      // The first search checks the whole subject's UTF-8 once; later ones skip the check.
+      int rc = checked ? pcre2_jit_match(code, subject, text.size(), from, 0, scratch.data, scratch.context)
+                       : pcre2_match(code, subject, text.size(), from, 0, scratch.data, scratch.context);
+      checked = true;
+      if (rc == PCRE2_ERROR_NOMATCH) return false;
+      if (rc < 0) {
+        failed = true;
+        return false;
+      }
+      const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(scratch.data);
+      s = ovector[0];
+      e = ovector[1];
+      return true;
+    });
+    if (failed) return std::nullopt;
+    return out;
+  }
+};
+
+Regex::Regex(std::string_view source, const std::string& where, Choice choice) {
+  init_onig();
+  onig_ = std::make_unique<Oniguruma>();
+  OnigErrorInfo einfo{};
+  std::string pattern = regex_syntax::pin_for_oniguruma(source);
+  auto* p = reinterpret_cast<const OnigUChar*>(pattern.data());
+  int r =
+      onig_new(&onig_->re, p, p + pattern.size(), ONIG_OPTION_NONE, ONIG_ENCODING_UTF8, ONIG_SYNTAX_DEFAULT, &einfo);
+  if (r != ONIG_NORMAL) {
+    onig_->re = nullptr;
+    OnigUChar msg[ONIG_MAX_ERROR_MESSAGE_LEN];
+    onig_error_code_to_str(msg, r, &einfo);
+    throw Error(Errc::invalid_input, where + ": invalid regex: " + reinterpret_cast<const char*>(msg));
+  }
+  if (choice == Choice::best) pcre2_ = Pcre2::compile(source, pcre2_properties());
+  if (choice == Choice::pcre2_explicit_ranges)
+    pcre2_ = Pcre2::compile(source, regex_syntax::Properties::explicit_ranges);
+}
+
+Regex::~Regex() = default;
+
+Regex::Engine Regex::engine() const noexcept { return pcre2_ ? Engine::pcre2 : Engine::oniguruma; }
+
+std::vector<Offsets> Regex::find_all(std::string_view text) const {
+  if (pcre2_)
+    if (std::optional<std::vector<Offsets>> matches = pcre2_->find_all(text)) return std::move(*matches);
+  return onig_->find_all(text);
 }
 
 Pattern Pattern::regex(std::shared_ptr<const Regex> re) {

@@ -1,4 +1,4 @@
-// Patterns that split or replace text (internal): an Oniguruma regex, a literal string, or a
+// Patterns that split or replace text (internal): a regex, a literal string, or a
 // char predicate, optionally inverted. find_matches covers the text with (range, is_match)
 // segments exactly like tokenizers' Pattern trait (tokenizer-json.md §4).
 #pragma once
@@ -14,12 +14,19 @@
 
 namespace hub::tokenizer {
 
-// A compiled Oniguruma regex (UTF-8, Oniguruma's default syntax as in the onig crate). Shared
-// read-only between threads: searching allocates its own match region.
+// A compiled tokenizer.json regex (Oniguruma syntax, as the onig crate reads it). It runs on
+// PCRE2's JIT when regex_syntax::to_pcre2 can express it with the same meaning, and on Oniguruma
+// otherwise, or when PCRE2 fails on a text (invalid UTF-8, JIT stack exhausted). Shared read-only
+// between threads: searches use per-thread match state.
 class Regex {
  public:
+  enum class Engine { pcre2, oniguruma };
+  // Which engines may run it: `best` in the library; the others let tests compare the engines
+  // and both ways of writing categories for PCRE2.
+  enum class Choice { best, oniguruma_only, pcre2_explicit_ranges };
+
   // Throws hub::Error(Errc::invalid_input) naming `where` when the pattern does not compile.
-  Regex(std::string_view pattern, const std::string& where);
+  Regex(std::string_view pattern, const std::string& where, Choice choice = Choice::best);
   ~Regex();
   Regex(const Regex&) = delete;
   Regex& operator=(const Regex&) = delete;
@@ -28,8 +35,14 @@ class Regex {
   // previous match is skipped (the onig crate's find_iter).
   std::vector<Offsets> find_all(std::string_view text) const;
 
+  // The engine find_all tries first.
+  Engine engine() const noexcept;
+
  private:
-  void* re_ = nullptr;  // regex_t*, kept opaque so onig's header stays in the .cc
+  struct Oniguruma;
+  struct Pcre2;
+  std::unique_ptr<Oniguruma> onig_;
+  std::unique_ptr<Pcre2> pcre2_;  // null when the pattern stays on Oniguruma
 };
 
 using Segments = std::vector<std::pair<Offsets, bool>>;

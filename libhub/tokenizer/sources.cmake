@@ -31,6 +31,7 @@ list(APPEND HUB_SOURCES
      tokenizer/normalizers/unicode.cc
      tokenizer/pattern.cc
      tokenizer/pattern_json.cc
+     tokenizer/pcre2_category_delta.cc
      tokenizer/pre_tokenized.cc
      tokenizer/pre_tokenizers/bert.cc
      tokenizer/pre_tokenizers/byte_level.cc
@@ -44,6 +45,7 @@ list(APPEND HUB_SOURCES
      tokenizer/processors/bert_roberta.cc
      tokenizer/processors/registry.cc
      tokenizer/processors/template.cc
+     tokenizer/regex_syntax.cc
      tokenizer/tokenizer.cc
      tokenizer/unicode.cc
      tokenizer/unicode_scripts_table.cc

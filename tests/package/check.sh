@@ -17,7 +17,7 @@ out=$("$WORK/pc" 2>&1 || true)
 grep -q "usage: example_pull" <<<"$out" || { echo "pkg-config consumer did not run: $out"; exit 1; }
 # Every private dependency named in the .pc file resolves (a static link needs them all).
 pkg-config --static --libs libhub >/dev/null || { echo "libhub.pc: a Requires.private module is not installed"; exit 1; }
-for lib in onig utf8proc sentencepiece; do
+for lib in onig pcre2-8 utf8proc sentencepiece; do
   grep -q -- "-l$lib" <<<"$(pkg-config --static --libs libhub)" || { echo "libhub.pc lacks $lib"; exit 1; }
 done
 # The sentiment example, a standalone find_package(libhub) project, on a fixture classifier.
