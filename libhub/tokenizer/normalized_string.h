@@ -62,6 +62,12 @@ class NormalizedString {
     normalized_ = std::move(out);
     alignments_ = std::move(aligns);
   }
+  // Replaces every byte b of the normalized string by f(b) in place. Only for ASCII text and an
+  // f that maps ASCII to ASCII: every char stays one byte, so the alignments do not change.
+  template <typename F>
+  void map_ascii(F&& f) {
+    for (char& b : normalized_) b = f(b);
+  }
   void map(const std::function<char32_t(char32_t)>& f);
   void filter(const std::function<bool(char32_t)>& keep);
   void lowercase();

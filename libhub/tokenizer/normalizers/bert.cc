@@ -1,4 +1,6 @@
 // BertNormalizer: clean text, pad CJK ideographs with spaces, strip accents, lowercase (§5.2).
+#include <array>
+
 #include "tokenizer/normalizers/normalizers.h"
 
 namespace hub::tokenizer::normalizers {
@@ -16,6 +18,7 @@ class Bert final : public Normalizer {
       : clean_text_(clean_text), chinese_(chinese), strip_accents_(strip_accents), lowercase_(lowercase) {}
 
   void normalize(NormalizedString& s) const override {
+    if (normalize_ascii(s)) return;
     if (clean_text_) {
       // "Control" is wide here: Cc, Cf, Cn, Co, except the three whitespace controls.
       s.filter([](char32_t c) { return !unicode::is_bert_control(c); });
@@ -47,6 +50,30 @@ class Bert final : public Normalizer {
   }
 
  private:
+  // Printable ASCII plus \t \n \r (most text): no char is removed, padded, decomposed or stripped,
+  // clean_text maps the three controls to spaces and lowercasing stays within ASCII, one byte
+  // for one byte. Done in place, the alignments untouched; false (nothing done) otherwise.
+  bool normalize_ascii(NormalizedString& s) const {
+    // ASCII bytes clean_text removes or maps to a space other than \t \n \r (the table's view).
+    static const std::array<bool, 128> kSpecial = [] {
+      std::array<bool, 128> special{};
+      for (char32_t c = 0; c < 128; ++c)
+        special[c] = c != '\t' && c != '\n' && c != '\r' && (unicode::is_bert_control(c) || unicode::is_whitespace(c));
+      special[' '] = false;
+      return special;
+    }();
+    for (char b : s.get()) {
+      auto u = static_cast<unsigned char>(b);
+      if (u >= 0x80 || (clean_text_ && kSpecial[u])) return false;
+    }
+    s.map_ascii([this](char b) {
+      if (clean_text_ && (b == '\t' || b == '\n' || b == '\r')) return ' ';
+      if (lowercase_ && b >= 'A' && b <= 'Z') return static_cast<char>(b + 32);
+      return b;
+    });
+    return true;
+  }
+
   bool clean_text_, chinese_, strip_accents_, lowercase_;
 };
 
