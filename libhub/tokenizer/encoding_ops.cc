@@ -54,7 +54,8 @@ void pad_one(Encoding& e, std::size_t target, const PaddingParams& p) {
 
 }  // namespace
 
-void merge_with(Encoding& e, const Encoding& pair) {
+// The overflowing windows of `e` merged with `pair`: every combination of e's and pair's windows.
+static std::vector<Encoding> merged_overflowing(const Encoding& e, const Encoding& pair) {
   std::vector<Encoding> overflowings;
   for (const auto& self_o : e.overflowing) {
     Encoding n = self_o;
@@ -71,6 +72,25 @@ void merge_with(Encoding& e, const Encoding& pair) {
     merge_with(n, other_o);
     overflowings.push_back(std::move(n));
   }
+  return overflowings;
+}
+
+void merge_with(Encoding& e, const Encoding& pair) {
+  std::vector<Encoding> overflowings = merged_overflowing(e, pair);
+  append(e, pair);
+  e.overflowing = std::move(overflowings);
+}
+
+void merge_with(Encoding& e, Encoding&& pair) {
+  if (e.ids.empty() && e.tokens.empty() && e.overflowing.empty()) {
+    // Merging into nothing gives `pair` itself, its windows included.
+    e = std::move(pair);
+    return;
+  }
+  std::vector<Encoding> overflowings = merged_overflowing(e, pair);
+  e.tokens.reserve(e.tokens.size() + pair.tokens.size());
+  for (std::string& t : pair.tokens) e.tokens.push_back(std::move(t));
+  pair.tokens.clear();
   append(e, pair);
   e.overflowing = std::move(overflowings);
 }

@@ -31,6 +31,8 @@ struct PaddingParams {
 
 // Appends `pair` to `e` (offsets are not shifted), combining overflowing windows as tokenizers does.
 void merge_with(Encoding& e, const Encoding& pair);
+// The same, taking `pair`'s vectors instead of copying them where it can.
+void merge_with(Encoding& e, Encoding&& pair);
 // Keeps the first window of `max_len` tokens; the others (step max_len - stride) go to
 // e.overflowing. Throws invalid_input when stride >= max_len (tokenizers panics there).
 void truncate(Encoding& e, std::size_t max_len, std::size_t stride, Direction dir);

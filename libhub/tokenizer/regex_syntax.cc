@@ -132,9 +132,7 @@ std::optional<std::string> native_body(const CharSet& set) {
 }
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-std::uint32_t hex_value(char c) {
-  return static_cast<std::uint32_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-}
+std::uint32_t hex_value(char c) { return static_cast<std::uint32_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10); }
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_punct(char c) { return c > 0x20 && c < 0x7F && !is_ascii_letter(c) && !is_ascii_digit(c); }
@@ -190,16 +188,11 @@ class Pcre2Translator {
     char c = p_[i_];
     if (caseless()) return caseless_step(c);
     switch (c) {
-      case '\\':
-        return escape();
-      case '[':
-        return char_class();
-      case '(':
-        return group_open();
-      case ')':
-        return group_close();
-      case '{':
-        return interval();
+      case '\\': return escape();
+      case '[': return char_class();
+      case '(': return group_open();
+      case ')': return group_close();
+      case '{': return interval();
       case '.':
       case '|':
       case '*':
@@ -211,8 +204,7 @@ class Pcre2Translator {
       case '^':  // line anchors: PCRE2 and Oniguruma differ around a final newline
       case '$':
       case ']':  // a stray ']' or '}' is a literal in both, but nothing needs it
-      case '}':
-        return false;
+      case '}': return false;
       default:
         out_.push_back(c);
         ++i_;
@@ -246,7 +238,8 @@ class Pcre2Translator {
       ++i_;
       return true;
     }
-    if ((is_ascii_digit(c) || is_ascii_punct(c) || c == ' ') && std::string_view("\\[]{}.*+?^$").find(c) == std::string_view::npos) {
+    if ((is_ascii_digit(c) || is_ascii_punct(c) || c == ' ') &&
+        std::string_view("\\[]{}.*+?^$").find(c) == std::string_view::npos) {
       last_letter_ = 0;
       out_.push_back(c);
       ++i_;
@@ -304,10 +297,8 @@ class Pcre2Translator {
         return true;
       case 'v':  // Oniguruma: vertical tab; PCRE2: any vertical space
         return code_point(0x0B, 2);
-      case 'a':
-        return code_point(0x07, 2);
-      case 'e':
-        return code_point(0x1B, 2);
+      case 'a': return code_point(0x07, 2);
+      case 'e': return code_point(0x1B, 2);
       case 'x': {
         if (i_ + 2 < p_.size() && p_[i_ + 2] == '{') {
           std::size_t close = p_.find('}', i_ + 3);
@@ -322,8 +313,7 @@ class Pcre2Translator {
         // \xHH: up to two hex digits. Oniguruma reads one above 0x7F as a raw byte, not a code point.
         std::size_t k = i_ + 2;
         std::uint32_t cp = 0;
-        while (k < p_.size() && k < i_ + 4 && is_hex(p_[k]))
-          cp = cp * 16 + hex_value(p_[k++]);
+        while (k < p_.size() && k < i_ + 4 && is_hex(p_[k])) cp = cp * 16 + hex_value(p_[k++]);
         if (k == i_ + 2 || cp > 0x7F) return false;
         return code_point(cp, k - i_);
       }

@@ -125,13 +125,13 @@ class Tokenizer::Impl {
           std::vector<Encoding> one{std::move(o)};
           post_processor->process(one, add_special_tokens);
           Encoding merged;
-          for (auto& x : one) merge_with(merged, x);
+          for (auto& x : one) merge_with(merged, std::move(x));
           o = std::move(merged);
         }
       }
       post_processor->process(encs, add_special_tokens);
     }
-    for (auto& e : encs) merge_with(out, e);
+    for (auto& e : encs) merge_with(out, std::move(e));
     if (padding) {
       std::vector<Encoding*> one{&out};
       pad_encodings(one, *padding);

@@ -34,10 +34,16 @@ class Template final : public PostProcessor {
   void process(std::vector<Encoding>& encs, bool add_special_tokens) const override {
     const auto& tmpl = encs.size() == 2 ? pair_ : single_;
     std::vector<Encoding> out;
-    for (const auto& p : tmpl) {
+    // A template may name a sequence more than once: copied, except at its last use.
+    std::size_t last_use[2] = {tmpl.size(), tmpl.size()};
+    for (std::size_t k = 0; k < tmpl.size(); ++k)
+      if (tmpl[k].is_sequence) last_use[tmpl[k].sequence & 1] = k;
+    for (std::size_t k = 0; k < tmpl.size(); ++k) {
+      const Piece& p = tmpl[k];
       if (p.is_sequence) {
-        if (static_cast<std::size_t>(p.sequence) >= encs.size()) continue;
-        Encoding e = encs[static_cast<std::size_t>(p.sequence)];
+        auto seq = static_cast<std::size_t>(p.sequence);
+        if (seq >= encs.size()) continue;
+        Encoding e = last_use[seq] == k ? std::move(encs[seq]) : encs[seq];
         std::fill(e.type_ids.begin(), e.type_ids.end(), p.type_id);
         out.push_back(std::move(e));
       } else if (add_special_tokens) {

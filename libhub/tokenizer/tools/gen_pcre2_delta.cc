@@ -87,7 +87,8 @@ int main() {
       r = reference_category(c);
       p = u::kCategoryCount;
       for (std::size_t k = 0; k < u::kCategoryCount && p == u::kCategoryCount; ++k)
-        if (pcre2_match(by_category[k], reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md, nullptr) >= 0) p = k;
+        if (pcre2_match(by_category[k], reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md, nullptr) >= 0)
+          p = k;
       if (p == u::kCategoryCount) return 2;  // a category PCRE2 has and the table does not (Cs)
       differs = r != p;
     }

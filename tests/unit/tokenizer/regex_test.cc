@@ -37,35 +37,76 @@ const std::vector<std::string> kRealPatterns = {
 // Constructs the translation takes: quantifier flavours, lookaround, atomic groups, escapes,
 // negated sets inside and outside classes, case-insensitive ASCII.
 const std::vector<std::string> kConstructs = {
-    R"(\p{L}*+\p{L})", R"(\s++\S)",     R"(x?+x)",         R"(\p{L}+?)",       R"(\s*?\n)",
-    R"((?<=\s)\p{L}+)", R"((?<!a)b)",   R"((?>\p{L}+)\p{L})", R"(\x{41}\u0042|\x41)", R"(\v|\t+|\f|\a|\e)",
-    R"([\x{3000}\x{85}]+)", R"(.+)",    R"(.)",            R"(a|)",            R"((\p{L})(\p{N}))",
-    R"([^\S\n]+)",      R"([\D]+)",     R"(\S+)",          R"(\D+)",           R"(\P{L}+)",
-    R"([\P{N}x]+)",     R"((?i:ab|CD))", R"((?i:'s|k))",   R"(\p{^L}+)",       R"([\p{Mn}\p{Mc}]+)",
-    R"(\p{Lu}\p{Ll}*)", R"(\p{Cn}+)",   R"(\p{C}+)",       R"(a{,2})",         R"([a\-z]+)",
-    R"(\A\p{L}|\p{N}\z)", R"(\p{Zs}\p{Zl}?\p{Zp}?)",
+    R"(\p{L}*+\p{L})",
+    R"(\s++\S)",
+    R"(x?+x)",
+    R"(\p{L}+?)",
+    R"(\s*?\n)",
+    R"((?<=\s)\p{L}+)",
+    R"((?<!a)b)",
+    R"((?>\p{L}+)\p{L})",
+    R"(\x{41}\u0042|\x41)",
+    R"(\v|\t+|\f|\a|\e)",
+    R"([\x{3000}\x{85}]+)",
+    R"(.+)",
+    R"(.)",
+    R"(a|)",
+    R"((\p{L})(\p{N}))",
+    R"([^\S\n]+)",
+    R"([\D]+)",
+    R"(\S+)",
+    R"(\D+)",
+    R"(\P{L}+)",
+    R"([\P{N}x]+)",
+    R"((?i:ab|CD))",
+    R"((?i:'s|k))",
+    R"(\p{^L}+)",
+    R"([\p{Mn}\p{Mc}]+)",
+    R"(\p{Lu}\p{Ll}*)",
+    R"(\p{Cn}+)",
+    R"(\p{C}+)",
+    R"(a{,2})",
+    R"([a\-z]+)",
+    R"(\A\p{L}|\p{N}\z)",
+    R"(\p{Zs}\p{Zl}?\p{Zp}?)",
 };
 
 // Constructs whose meaning differs between the engines or that the translation leaves alone:
 // they stay on Oniguruma.
 const std::vector<std::string> kOnigurumaOnly = {
-    R"(\w+)",          R"(\bfoo)",          R"(^\s+)",         R"(\s+$)",      R"(\h+)",
-    R"(a{2}+)",        R"(a{1,2}?)",        R"([[:alpha:]]+)", R"((?m).+)",    R"(\p{Han}+)",
-    R"([a-z&&[^aeiou]]+)", R"((?<n>a)\k<n>)", R"((a)\1)",     R"((?i:st|ss))", R"((?i:f(?:i)))",
-    R"((?i)ab)",       R"((?i:\p{L}))",     R"([\s-x])",       R"(\xFF)",      R"(a]|b})",
+    R"(\w+)",
+    R"(\bfoo)",
+    R"(^\s+)",
+    R"(\s+$)",
+    R"(\h+)",
+    R"(a{2}+)",
+    R"(a{1,2}?)",
+    R"([[:alpha:]]+)",
+    R"((?m).+)",
+    R"(\p{Han}+)",
+    R"([a-z&&[^aeiou]]+)",
+    R"((?<n>a)\k<n>)",
+    R"((a)\1)",
+    R"((?i:st|ss))",
+    R"((?i:f(?:i)))",
+    R"((?i)ab)",
+    R"((?i:\p{L}))",
+    R"([\s-x])",
+    R"(\xFF)",
+    R"(a]|b})",
 };
 
 // Characters the random texts are drawn from: ASCII, every whitespace kind, case-fold traps
 // (ſ, K, İ, ß, ﬁ, ﬆ), marks, CJK, emoji, and code points whose category changed after PCRE2's
 // Unicode (U+0897 and U+11F04 are unassigned in Unicode 14).
 const std::vector<char32_t> kPool = {
-    'a',     'b',     'd',     'e',     'f',     'i',     'k',     'l',     'm',     'r',     's',     't',
-    'v',     'x',     'z',     'A',     'D',     'K',     'L',     'S',     'T',     '0',     '1',     '7',
-    '\'',    '\'',    ' ',     ' ',     ' ',     '\t',    '\n',    '\r',    0x0B,    0x0C,    '.',     ',',
-    '!',     '/',     '-',     '_',     '<',     '|',     '>',     0x85,    0xA0,    0x2028,  0x2029,  0x3000,
-    0x202F,  0x17F,   0x212A,  0x130,   0xDF,    0xFB01,  0xFB06,  0xE9,    0x301,   0x308,   0x4E2D,  0x6587,
-    0x3042,  0x30A2,  0x30FC,  0x1F600, 0x1F44D, 0x200D,  0xFE0F,  0x661,   0x0897,  0x11F04, 0x11F50, 0x1B4E,
-    0xFFFD,  0x10FFFF, 0xE000, 0x24B6,  0x2160,  0xB2,    0x1D7CE, 0x0E01,  0x0E31,  0x094D,  0x0915,  0x05D0,
+    'a',    'b',      'd',    'e',     'f',     'i',    'k',     'l',    'm',    'r',     's',     't',
+    'v',    'x',      'z',    'A',     'D',     'K',    'L',     'S',    'T',    '0',     '1',     '7',
+    '\'',   '\'',     ' ',    ' ',     ' ',     '\t',   '\n',    '\r',   0x0B,   0x0C,    '.',     ',',
+    '!',    '/',      '-',    '_',     '<',     '|',    '>',     0x85,   0xA0,   0x2028,  0x2029,  0x3000,
+    0x202F, 0x17F,    0x212A, 0x130,   0xDF,    0xFB01, 0xFB06,  0xE9,   0x301,  0x308,   0x4E2D,  0x6587,
+    0x3042, 0x30A2,   0x30FC, 0x1F600, 0x1F44D, 0x200D, 0xFE0F,  0x661,  0x0897, 0x11F04, 0x11F50, 0x1B4E,
+    0xFFFD, 0x10FFFF, 0xE000, 0x24B6,  0x2160,  0xB2,   0x1D7CE, 0x0E01, 0x0E31, 0x094D,  0x0915,  0x05D0,
 };
 
 std::string random_text(std::mt19937& rng) {
@@ -137,7 +178,8 @@ TEST_CASE("translated constructs match Oniguruma", "[tokenizer][regex]") {
 TEST_CASE("constructs that differ between the engines stay on Oniguruma", "[tokenizer][regex]") {
   for (const std::string& pattern : kOnigurumaOnly) {
     INFO("pattern " << escaped(pattern));
-    CHECK_FALSE(hub::tokenizer::regex_syntax::to_pcre2(pattern, hub::tokenizer::regex_syntax::Properties::explicit_ranges));
+    CHECK_FALSE(
+        hub::tokenizer::regex_syntax::to_pcre2(pattern, hub::tokenizer::regex_syntax::Properties::explicit_ranges));
     CHECK(Regex(pattern, "test").engine() == Regex::Engine::oniguruma);
   }
 }
@@ -167,13 +209,22 @@ TEST_CASE("categories follow the reference tables for every code point, on both 
   const std::vector<Case> cases = {
       {R"(\p{L})", [&](char32_t c) { return category_is(c, {"L"}); }},
       {R"(\p{N})", [&](char32_t c) { return category_is(c, {"N"}); }},
-      {R"([\p{Mn}\p{Mc}])", [&](char32_t c) { return category_is(c, {"Mn", "Mc"}); }},
+      {R"([\p{Mn}\p{Mc}])",
+       [&](char32_t c) {
+         return category_is(c, {"Mn", "Mc"});
+       }},
       {R"(\p{Lo})", [&](char32_t c) { return category_is(c, {"Lo"}); }},
-      {R"([\p{P}\p{S}])", [&](char32_t c) { return category_is(c, {"P", "S"}); }},
+      {R"([\p{P}\p{S}])",
+       [&](char32_t c) {
+         return category_is(c, {"P", "S"});
+       }},
       {R"(\s)", is_space},
       {R"(\S)", [&](char32_t c) { return !is_space(c); }},
       {R"(\d)", [&](char32_t c) { return category_is(c, {"Nd"}); }},
-      {R"([^\s\p{L}\p{N}])", [&](char32_t c) { return !is_space(c) && !category_is(c, {"L", "N"}); }},
+      {R"([^\s\p{L}\p{N}])",
+       [&](char32_t c) {
+         return !is_space(c) && !category_is(c, {"L", "N"});
+       }},
       {R"(\p{Cn})", [&](char32_t c) { return category_is(c, {"Cn"}); }},
   };
   for (const Case& test : cases) {
