@@ -418,7 +418,9 @@ class Pcre2Translator {
       last_letter_ = 0;
       return true;
     }
-    if (rest.starts_with("(?")) return false;  // named groups, options, comments, absent operator
+    // Named groups, options, comments, the absent operator; "(*" opens a verb or a start-of-
+    // pattern option in PCRE2.
+    if (rest.starts_with("(?") || rest.starts_with("(*")) return false;
     out_.push_back('(');  // capturing in Oniguruma, not with PCRE2_NO_AUTO_CAPTURE: only group 0 is used
     ++i_;
     scopes_.push_back(caseless());
