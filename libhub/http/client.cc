@@ -1,7 +1,5 @@
 #include "http/client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <mutex>
@@ -9,11 +7,14 @@
 #include <thread>
 
 #include "core/strings.h"
+#include "http/curl_library.h"
 #include "hub/error.h"
 #include "hub/version.h"
 
 namespace hub::http {
 namespace {
+
+const CurlLibrary& curl() { return curl_library(); }
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
 // API responses are held in memory: a hostile or broken server must not exhaust it.
@@ -21,27 +22,27 @@ constexpr std::size_t kMaxBufferedBody = 64 * 1024 * 1024;
 constexpr int kMaxRedirects = 10;
 
 struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-  ~CurlGlobal() { curl_global_cleanup(); }
+  CurlGlobal() { curl().global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl().global_cleanup(); }
 };
 
 void ensure_global_init() { static CurlGlobal global; }
 
 struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  void operator()(CURLU* u) const { curl().url_cleanup(u); }
 };
 using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
 
 struct CurlSlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { curl().slist_free_all(l); }
 };
 using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 
 std::string url_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
   char* out = nullptr;
-  if (curl_url_get(u, part, &out, flags) != CURLUE_OK || !out) return {};
+  if (curl().url_get(u, part, &out, flags) != CURLUE_OK || !out) return {};
   std::string s(out);
-  curl_free(out);
+  curl().free(out);
   return s;
 }
 
@@ -117,9 +118,9 @@ std::optional<std::string> Headers::get(std::string_view name) const {
 }
 
 std::string origin_of(std::string_view url) {
-  CurlUrl u(curl_url());
+  CurlUrl u(curl().url());
   std::string s(url);
-  if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) return {};
+  if (curl().url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) return {};
   std::string scheme = to_lower(url_part(u.get(), CURLUPART_SCHEME));
   std::string host = to_lower(url_part(u.get(), CURLUPART_HOST));
   std::string port = url_part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
@@ -127,10 +128,10 @@ std::string origin_of(std::string_view url) {
 }
 
 std::string resolve_location(std::string_view base, std::string_view location) {
-  CurlUrl u(curl_url());
+  CurlUrl u(curl().url());
   std::string b(base), l(location);
-  if (curl_url_set(u.get(), CURLUPART_URL, b.c_str(), 0) != CURLUE_OK) return l;
-  if (curl_url_set(u.get(), CURLUPART_URL, l.c_str(), 0) != CURLUE_OK) return l;
+  if (curl().url_set(u.get(), CURLUPART_URL, b.c_str(), 0) != CURLUE_OK) return l;
+  if (curl().url_set(u.get(), CURLUPART_URL, l.c_str(), 0) != CURLUE_OK) return l;
   return url_part(u.get(), CURLUPART_URL);
 }
 
@@ -147,7 +148,7 @@ std::optional<std::uint64_t> parse_retry_after(std::string_view value, std::time
     return std::nullopt;
   // curl's parser reads the IMF-fixdate form and the two obsolete ones (RFC 850, asctime).
   std::string text(value);
-  std::time_t when = curl_getdate(text.c_str(), nullptr);
+  std::time_t when = curl().getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   return when > now ? static_cast<std::uint64_t>(when - now) : 0;
 }
@@ -166,20 +167,20 @@ struct Client::Pool {
   std::mutex share_mu[CURL_LOCK_DATA_LAST];
 
   Pool() {
-    share = curl_share_init();
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(
+    share = curl().share_init();
+    curl().share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl().share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl().share_setopt(share, CURLSHOPT_USERDATA, this);
+    curl().share_setopt(
         share, CURLSHOPT_LOCKFUNC,
         +[](CURL*, curl_lock_data d, curl_lock_access, void* p) { static_cast<Pool*>(p)->share_mu[d].lock(); });
-    curl_share_setopt(
+    curl().share_setopt(
         share, CURLSHOPT_UNLOCKFUNC,
         +[](CURL*, curl_lock_data d, void* p) { static_cast<Pool*>(p)->share_mu[d].unlock(); });
   }
   ~Pool() {
-    for (CURL* h : idle) curl_easy_cleanup(h);
-    curl_share_cleanup(share);
+    for (CURL* h : idle) curl().easy_cleanup(h);
+    curl().share_cleanup(share);
   }
   CURL* acquire() {
     {
@@ -190,7 +191,7 @@ struct Client::Pool {
         return h;
       }
     }
-    CURL* h = curl_easy_init();
+    CURL* h = curl().easy_init();
     if (!h) throw std::bad_alloc();
     return h;
   }
@@ -199,7 +200,7 @@ struct Client::Pool {
     if (idle.size() < 64)
       idle.push_back(h);
     else
-      curl_easy_cleanup(h);
+      curl().easy_cleanup(h);
   }
 };
 
@@ -208,7 +209,7 @@ Client::Client(const Settings& settings) : settings_(settings), pool_(std::make_
   endpoint_origin_ = origin_of(settings_.endpoint);
   if (endpoint_origin_.empty())
     throw Error(Errc::invalid_input, "invalid endpoint URL '" + settings_.endpoint + "' (HF_ENDPOINT / --endpoint)");
-  user_agent_ = "libhub/" + std::string(kVersion) + "; curl/" + curl_version_info(CURLVERSION_NOW)->version;
+  user_agent_ = "libhub/" + std::string(kVersion) + "; curl/" + curl().version_info(CURLVERSION_NOW)->version;
   if (!settings_.user_agent_origin.empty()) user_agent_ += "; origin/" + settings_.user_agent_origin;
 }
 
@@ -227,12 +228,12 @@ Response Client::send(const Request& request, const BodySink& sink, const Header
 
     CURL* h = pool_->acquire();
     std::unique_ptr<CURL, std::function<void(CURL*)>> handle(h, [this](CURL* c) {
-      curl_easy_reset(c);
+      curl().easy_reset(c);
       pool_->release(c);
     });
     CurlSlist headers;
     auto add_header = [&](const std::string& line) {
-      curl_slist* l = curl_slist_append(headers.get(), line.c_str());
+      curl_slist* l = curl().slist_append(headers.get(), line.c_str());
       if (!l) throw std::bad_alloc();
       headers.release();
       headers.reset(l);
@@ -242,43 +243,43 @@ Response Client::send(const Request& request, const BodySink& sink, const Header
     if (settings_.token && same_origin_as_endpoint(url)) add_header("Authorization: Bearer " + *settings_.token);
     add_header("Expect:");
 
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_SHARE, pool_->share);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl().easy_setopt(h, CURLOPT_SHARE, pool_->share);
+    curl().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    curl().easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
+    curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl().easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl().easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     auto secs = std::max<long>(1, static_cast<long>((request.timeout.count() + 999) / 1000));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout.count()));
     // A transfer that receives nothing for `timeout` is a stall.
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs);
+    curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+    curl().easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+    curl().easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
     if (method == "HEAD") {
-      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+      curl().easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (method == "POST") {
-      curl_easy_setopt(h, CURLOPT_POST, 1L);
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      curl().easy_setopt(h, CURLOPT_POST, 1L);
+      curl().easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+      curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     } else if (method != "GET") {
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+      curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = curl().easy_perform(h);
     if (transfer.too_large)
       throw Error(Errc::invalid_input, "the response from " + url + " is larger than 64 MiB", {.url = url});
     if (transfer.aborted) throw Error(Errc::cancelled, "transfer of " + url + " aborted", {.url = url});
     if (rc != CURLE_OK) {
       Errc code = (rc == CURLE_OPERATION_TIMEDOUT) ? Errc::timeout : Errc::network;
-      throw Error(code, std::string("request to ") + url + " failed: " + curl_easy_strerror(rc), {.url = url});
+      throw Error(code, std::string("request to ") + url + " failed: " + curl().easy_strerror(rc), {.url = url});
     }
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
     // A 2xx with an empty body never reached on_body: still run the hook for the caller.
     if (!transfer.decided && sink && status >= 200 && status < 300 && hook && !hook(response))

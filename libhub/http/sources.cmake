@@ -1,1 +1,1 @@
-list(APPEND HUB_SOURCES http/client.cc)
+list(APPEND HUB_SOURCES http/client.cc http/curl_library.cc)

@@ -13,18 +13,21 @@
 #include <unordered_set>
 
 #include "hub/error.h"
+#include "server/git_library.h"
 
 namespace hub::server {
 namespace {
 
+const GitLibrary& git() { return git_library(); }
+
 // libgit2 keeps global state; one reference for the process lifetime is enough.
 void ensure_libgit2() {
-  static const int count = git_libgit2_init();
+  static const int count = git().libgit2_init();
   (void)count;
 }
 
 [[noreturn]] void fail(const char* what, Errc code = Errc::internal) {
-  const git_error* e = git_error_last();
+  const git_error* e = git().error_last();
   throw Error(code, std::string("libgit2: ") + what + (e && e->message ? std::string(": ") + e->message : ""));
 }
 
@@ -33,19 +36,19 @@ void check(int rc, const char* what) {
 }
 
 struct OdbFree {
-  void operator()(git_odb* p) const { git_odb_free(p); }
+  void operator()(git_odb* p) const { git().odb_free(p); }
 };
 struct RepoFree {
-  void operator()(git_repository* p) const { git_repository_free(p); }
+  void operator()(git_repository* p) const { git().repository_free(p); }
 };
 struct TreeBuilderFree {
-  void operator()(git_treebuilder* p) const { git_treebuilder_free(p); }
+  void operator()(git_treebuilder* p) const { git().treebuilder_free(p); }
 };
 struct TreeFree {
-  void operator()(git_tree* p) const { git_tree_free(p); }
+  void operator()(git_tree* p) const { git().tree_free(p); }
 };
 struct SignatureFree {
-  void operator()(git_signature* p) const { git_signature_free(p); }
+  void operator()(git_signature* p) const { git().signature_free(p); }
 };
 
 // An ODB backend that only answers "this blob exists". The tree builder checks that every blob
@@ -81,14 +84,14 @@ struct KnownBlobs {
 
 git_oid parse_oid(const std::string& hex) {
   git_oid oid;
-  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) < 0)
+  if (hex.size() != GIT_OID_HEXSZ || git().oid_fromstr(&oid, hex.c_str()) < 0)
     throw Error(Errc::internal, "invalid git object id '" + hex + "'");
   return oid;
 }
 
 std::string oid_hex(const git_oid& oid) {
   char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof(buf), &oid);
+  git().oid_tostr(buf, sizeof(buf), &oid);
   return buf;
 }
 
@@ -114,23 +117,23 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
   ensure_libgit2();
 
   git_odb* raw_odb = nullptr;
-  check(git_odb_new(&raw_odb), "git_odb_new");
+  check(git().odb_new(&raw_odb), "git_odb_new");
   std::unique_ptr<git_odb, OdbFree> odb(raw_odb);
 
   git_odb_backend* mempack = nullptr;
-  check(git_mempack_new(&mempack), "git_mempack_new");
-  if (git_odb_add_backend(odb.get(), mempack, 1) < 0) {
+  check(git().mempack_new(&mempack), "git_mempack_new");
+  if (git().odb_add_backend(odb.get(), mempack, 1) < 0) {
     mempack->free(mempack);
     fail("git_odb_add_backend");
   }
   KnownBlobs* known = KnownBlobs::create();
-  if (git_odb_add_backend(odb.get(), &known->parent, 2) < 0) {
+  if (git().odb_add_backend(odb.get(), &known->parent, 2) < 0) {
     delete known;
     fail("git_odb_add_backend");
   }
 
   git_repository* raw_repo = nullptr;
-  check(git_repository_wrap_odb(&raw_repo, odb.get()), "git_repository_wrap_odb");
+  check(git().repository_wrap_odb(&raw_repo, odb.get()), "git_repository_wrap_odb");
   std::unique_ptr<git_repository, RepoFree> repo(raw_repo);
 
   // Children of every directory; ordered by depth (deepest first) so subtrees exist before
@@ -159,16 +162,16 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
   GitTrees out;
   for (const std::string& dir : dirs) {
     git_treebuilder* raw_tb = nullptr;
-    check(git_treebuilder_new(&raw_tb, repo.get(), nullptr), "git_treebuilder_new");
+    check(git().treebuilder_new(&raw_tb, repo.get(), nullptr), "git_treebuilder_new");
     std::unique_ptr<git_treebuilder, TreeBuilderFree> tb(raw_tb);
     for (const Child& c : children[dir]) {
-      if (git_treebuilder_insert(nullptr, tb.get(), c.name.c_str(), &c.oid, c.mode) < 0) {
+      if (git().treebuilder_insert(nullptr, tb.get(), c.name.c_str(), &c.oid, c.mode) < 0) {
         std::string path = dir.empty() ? c.name : dir + "/" + c.name;
         fail(("cannot store '" + path + "' in a git tree").c_str(), Errc::invalid_input);
       }
     }
     git_oid tree_oid;
-    check(git_treebuilder_write(&tree_oid, tb.get()), "git_treebuilder_write");
+    check(git().treebuilder_write(&tree_oid, tb.get()), "git_treebuilder_write");
     if (dir.empty()) {
       out.root = oid_hex(tree_oid);
     } else {
@@ -179,15 +182,15 @@ GitTrees build_git_trees(const std::vector<GitBlobRef>& files, bool make_commit)
 
   if (make_commit) {
     git_signature* raw_sig = nullptr;
-    check(git_signature_new(&raw_sig, "libhub", "libhub@localhost", 0, 0), "git_signature_new");
+    check(git().signature_new(&raw_sig, "libhub", "libhub@localhost", 0, 0), "git_signature_new");
     std::unique_ptr<git_signature, SignatureFree> sig(raw_sig);
     git_oid root = parse_oid(out.root);
     git_tree* raw_tree = nullptr;
-    check(git_tree_lookup(&raw_tree, repo.get(), &root), "git_tree_lookup");
+    check(git().tree_lookup(&raw_tree, repo.get(), &root), "git_tree_lookup");
     std::unique_ptr<git_tree, TreeFree> tree(raw_tree);
     git_oid commit_oid;
-    check(git_commit_create(&commit_oid, repo.get(), nullptr, sig.get(), sig.get(), nullptr, kFolderCommitMessage,
-                            tree.get(), 0, nullptr),
+    check(git().commit_create(&commit_oid, repo.get(), nullptr, sig.get(), sig.get(), nullptr, kFolderCommitMessage,
+                              tree.get(), 0, nullptr),
           "git_commit_create");
     out.commit = oid_hex(commit_oid);
   }

@@ -14,18 +14,21 @@
 #include <thread>
 
 #include "hub/error.h"
+#include "server/mhd_library.h"
 
 namespace hub::server {
 namespace {
+
+const MhdLibrary& mhd() { return mhd_library(); }
 
 // Bodies larger than this (paths-info, LFS batch) are refused with 413.
 constexpr std::size_t kMaxBody = 16 << 20;
 
 struct DaemonStop {
-  void operator()(MHD_Daemon* d) const { MHD_stop_daemon(d); }
+  void operator()(MHD_Daemon* d) const { mhd().stop_daemon(d); }
 };
 struct ResponseFree {
-  void operator()(MHD_Response* r) const { MHD_destroy_response(r); }
+  void operator()(MHD_Response* r) const { mhd().destroy_response(r); }
 };
 struct AddrInfoFree {
   void operator()(addrinfo* a) const { freeaddrinfo(a); }
@@ -57,7 +60,7 @@ MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, size_t key_s
 }
 
 std::optional<std::string> header(MHD_Connection* c, const char* name) {
-  const char* v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+  const char* v = mhd().lookup_connection_value(c, MHD_HEADER_KIND, name);
   return v ? std::optional<std::string>(v) : std::nullopt;
 }
 
@@ -69,20 +72,20 @@ ssize_t no_body(void*, uint64_t, char*, size_t) { return MHD_CONTENT_READER_END_
 ResponsePtr make_response(Reply& reply) {
   MHD_Response* r = nullptr;
   if (reply.head_length) {
-    r = MHD_create_response_from_callback(*reply.head_length, 4096, &no_body, nullptr, nullptr);
+    r = mhd().create_response_from_callback(*reply.head_length, 4096, &no_body, nullptr, nullptr);
   } else if (reply.file.valid() && reply.file_length > 0) {
     int fd = reply.file.release();  // MHD closes it with the response
-    r = MHD_create_response_from_fd_at_offset64(reply.file_length, fd, reply.file_offset);
+    r = mhd().create_response_from_fd_at_offset64(reply.file_length, fd, reply.file_offset);
     if (!r) ::close(fd);
   } else {
     reply.file.reset();
     auto* body = new std::string(std::move(reply.body));
-    r = MHD_create_response_from_buffer_with_free_callback_cls(body->size(), body->data(), &free_string, body);
+    r = mhd().create_response_from_buffer_with_free_callback_cls(body->size(), body->data(), &free_string, body);
     if (!r) delete body;
   }
   if (!r) return nullptr;
   ResponsePtr resp(r);
-  for (const auto& [name, value] : reply.headers) MHD_add_response_header(r, name.c_str(), value.c_str());
+  for (const auto& [name, value] : reply.headers) mhd().add_response_header(r, name.c_str(), value.c_str());
   return resp;
 }
 
@@ -104,7 +107,7 @@ struct HttpDaemon::State {
       r.method = method;
       r.target = url;
       std::string query;
-      MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, &collect_query, &query);
+      mhd().get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, &collect_query, &query);
       if (!query.empty()) r.target += "?" + query;
       r.authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
       r.range = header(conn, MHD_HTTP_HEADER_RANGE);
@@ -144,7 +147,7 @@ struct HttpDaemon::State {
     ex->bytes = ex->request.method == "HEAD" ? 0 : reply.content_length();
     ResponsePtr resp = make_response(reply);
     if (!resp) return MHD_NO;  // out of memory: MHD closes the connection
-    return MHD_queue_response(conn, static_cast<unsigned>(reply.status), resp.get());
+    return mhd().queue_response(conn, static_cast<unsigned>(reply.status), resp.get());
   }
 
   static void completed(void* cls, MHD_Connection*, void** req_cls, MHD_RequestTerminationCode toe) {
@@ -204,7 +207,7 @@ HttpDaemon::HttpDaemon(DaemonOptions options, RequestFn handler) : state_(std::m
   sigemptyset(&block);
   sigaddset(&block, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &block, &previous);
-  MHD_Daemon* d = MHD_start_daemon(
+  MHD_Daemon* d = mhd().start_daemon(
       flags, o.port, nullptr, nullptr, &State::access, state_.get(), MHD_OPTION_EXTERNAL_LOGGER, &State::mhd_log,
       state_.get(), MHD_OPTION_SOCK_ADDR, addrs->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -214,7 +217,7 @@ HttpDaemon::HttpDaemon(DaemonOptions options, RequestFn handler) : state_(std::m
   if (!d)
     throw Error(Errc::io, "cannot listen on " + o.host + ":" + port + " (address in use, or not allowed to bind)");
   state_->daemon.reset(d);
-  const MHD_DaemonInfo* info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  const MHD_DaemonInfo* info = mhd().get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   port_ = info && info->port ? info->port : o.port;
 }
 

@@ -2,6 +2,7 @@
 # handler, listing, files, responses), HTTP (http_daemon), and the public facade (server).
 list(APPEND HUB_SOURCES
   server/lfs_policy.cc
+  server/git_library.cc
   server/git_objects.cc
   server/served_repo.cc
   server/disk_scan.cc
@@ -16,4 +17,5 @@ list(APPEND HUB_SOURCES
   server/listing.cc
   server/files.cc
   server/http_daemon.cc
+  server/mhd_library.cc
   server/server.cc)
