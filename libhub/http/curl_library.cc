@@ -9,12 +9,13 @@ namespace {
 
 CurlLibrary load() {
   // The soname found at configure time (http/sources.cmake), then the one of every libcurl 7 and 8.
-  void* lib = core::open_shared_library({
+  void* lib = core::open_shared_library(
+      {
 #ifdef HUB_LIBCURL_SONAME
-                                            HUB_LIBCURL_SONAME,
+          HUB_LIBCURL_SONAME,
 #endif
-                                            "libcurl.so.4", "libcurl-gnutls.so.4"},
-                                        "libcurl", "install it: apt-get install libcurl4");
+          "libcurl.so.4", "libcurl-gnutls.so.4"},
+      "libcurl", "install it: apt-get install libcurl4");
   CurlLibrary c{};
   core::resolve_symbol(lib, "curl_easy_cleanup", "libcurl", c.easy_cleanup);
   core::resolve_symbol(lib, "curl_easy_getinfo", "libcurl", c.easy_getinfo);

@@ -9,12 +9,13 @@ namespace {
 
 GitLibrary load() {
   // The soname found at configure time (server/sources.cmake), then known ones.
-  void* lib = core::open_shared_library({
+  void* lib = core::open_shared_library(
+      {
 #ifdef HUB_LIBGIT2_SONAME
-                                            HUB_LIBGIT2_SONAME,
+          HUB_LIBGIT2_SONAME,
 #endif
-                                            "libgit2.so.1.5", "libgit2.so.1.7", "libgit2.so.1.8", "libgit2.so.1.9"},
-                                        "libgit2", "install it: apt-get install libgit2-1.5");
+          "libgit2.so.1.5", "libgit2.so.1.7", "libgit2.so.1.8", "libgit2.so.1.9"},
+      "libgit2", "install it: apt-get install libgit2-1.5");
   GitLibrary l{};
   core::resolve_symbol(lib, "git_commit_create", "libgit2", l.commit_create);
   core::resolve_symbol(lib, "git_error_last", "libgit2", l.error_last);

@@ -9,15 +9,17 @@ namespace {
 
 MhdLibrary load() {
   // The soname found at configure time (server/sources.cmake), then known ones.
-  void* lib = core::open_shared_library({
+  void* lib = core::open_shared_library(
+      {
 #ifdef HUB_LIBMICROHTTPD_SONAME
-                                            HUB_LIBMICROHTTPD_SONAME,
+          HUB_LIBMICROHTTPD_SONAME,
 #endif
-                                            "libmicrohttpd.so.12"},
-                                        "libmicrohttpd", "install it: apt-get install libmicrohttpd12");
+          "libmicrohttpd.so.12"},
+      "libmicrohttpd", "install it: apt-get install libmicrohttpd12");
   MhdLibrary l{};
   core::resolve_symbol(lib, "MHD_add_response_header", "libmicrohttpd", l.add_response_header);
-  core::resolve_symbol(lib, "MHD_create_response_from_buffer_with_free_callback_cls", "libmicrohttpd", l.create_response_from_buffer_with_free_callback_cls);
+  core::resolve_symbol(lib, "MHD_create_response_from_buffer_with_free_callback_cls", "libmicrohttpd",
+                       l.create_response_from_buffer_with_free_callback_cls);
   core::resolve_symbol(lib, "MHD_create_response_from_callback", "libmicrohttpd", l.create_response_from_callback);
   core::resolve_symbol(lib, "MHD_create_response_from_fd_at_offset64", "libmicrohttpd",
                        l.create_response_from_fd_at_offset64);

@@ -8,7 +8,8 @@ namespace hub::server {
 
 struct MhdLibrary {
   decltype(&::MHD_add_response_header) add_response_header;
-  decltype(&::MHD_create_response_from_buffer_with_free_callback_cls) create_response_from_buffer_with_free_callback_cls;
+  decltype(&::MHD_create_response_from_buffer_with_free_callback_cls)
+      create_response_from_buffer_with_free_callback_cls;
   decltype(&::MHD_create_response_from_callback) create_response_from_callback;
   decltype(&::MHD_create_response_from_fd_at_offset64) create_response_from_fd_at_offset64;
   decltype(&::MHD_destroy_response) destroy_response;

@@ -1,48 +1,27 @@
 #include "engine/cpu/blas.h"
 
-#include <dlfcn.h>
-
 #include <mutex>
-#include <string>
 
-#include "hub/error.h"
+#include "core/shared_library.h"
 
 namespace hub::engine::cpu {
 namespace {
 
-// The OpenMP build of OpenBLAS, as found at configure time (see engine/deps.cmake), then the
-// soname, which resolves to whatever build the system chose.
-constexpr const char* kCandidates[] = {
-#ifdef HUB_OPENBLAS_PATH
-    HUB_OPENBLAS_PATH,
-#endif
-    "libopenblas.so.0",
-};
-
-template <typename Fn>
-void resolve(void* lib, const char* name, const std::string& path, Fn& out) {
-  out = reinterpret_cast<Fn>(::dlsym(lib, name));
-  if (out == nullptr) throw Error(Errc::unsupported, path + " has no symbol " + name + ": not an OpenBLAS library");
-}
-
 Blas load() {
-  std::string tried;
-  for (const char* path : kCandidates) {
-    // Never closed: the library lives as long as the process, like a linked one.
-    void* lib = ::dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      const char* why = ::dlerror();
-      tried += std::string(tried.empty() ? "" : "; ") + (why ? why : path);
-      continue;
-    }
-    Blas b;
-    resolve(lib, "cblas_sgemm", path, b.sgemm);
-    resolve(lib, "openblas_set_num_threads", path, b.set_num_threads);
-    resolve(lib, "openblas_get_parallel", path, b.get_parallel);
-    return b;
-  }
-  throw Error(Errc::unsupported, "the CPU backend needs OpenBLAS and none could be loaded (" + tried +
-                                     "); install it: apt-get install libopenblas0-openmp");
+  // The OpenMP build of OpenBLAS, as found at configure time (see engine/deps.cmake), then the
+  // soname, which resolves to whatever build the system chose.
+  void* lib = core::open_shared_library(
+      {
+#ifdef HUB_OPENBLAS_PATH
+          HUB_OPENBLAS_PATH,
+#endif
+          "libopenblas.so.0"},
+      "OpenBLAS (the CPU backend's GEMM)", "install it: apt-get install libopenblas0-openmp");
+  Blas b;
+  core::resolve_symbol(lib, "cblas_sgemm", "OpenBLAS", b.sgemm);
+  core::resolve_symbol(lib, "openblas_set_num_threads", "OpenBLAS", b.set_num_threads);
+  core::resolve_symbol(lib, "openblas_get_parallel", "OpenBLAS", b.get_parallel);
+  return b;
 }
 
 }  // namespace
