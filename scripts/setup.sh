@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git nodejs npm
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libgit2-dev libmicrohttpd-dev
   nlohmann-json3-dev libcli11-dev catch2 libonig-dev libpcre2-dev libutf8proc-dev
-  libsentencepiece-dev libopenblas-dev libopenblas-openmp-dev libabsl-dev clang-format
+  libsentencepiece-dev libopenblas-dev libopenblas-openmp-dev libabsl-dev clang-format clang
 )
 
 missing=()

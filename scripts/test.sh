@@ -14,8 +14,14 @@ scripts/check_format.sh
 
 if [ "${HUB_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== ASan/UBSan build of the unit tests"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHUB_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay tokenizer_replay
+  # With clang, the libFuzzer targets (safetensors, tokenizer, regex) are built too and each
+  # fuzzes for HUB_FUZZ_SECONDS (20 s) below, under ASan/UBSan, from its seed corpus.
+  fuzz=OFF
+  fuzz_targets=()
+  if command -v clang++ >/dev/null; then fuzz=ON; fuzz_targets=(safetensors_fuzz tokenizer_fuzz regex_fuzz); fi
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHUB_SANITIZE=ON -DHUB_FUZZ=$fuzz >/dev/null
+  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay tokenizer_replay regex_replay \
+    "${fuzz_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-asan/bin/hub_tests
   # The loopback integration tests drive the sanitized hub binary. The tokenizer differential test
   # already ran above on the same code (under ASan it would take most of CI's time), and the serve

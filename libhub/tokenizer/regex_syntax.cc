@@ -223,6 +223,7 @@ class Pcre2Translator {
       return true;
     }
     if (c == ')') return group_close();
+    if (c == '(') return false;
     if (c == '\\' && i_ + 1 < p_.size() && is_ascii_punct(p_[i_ + 1])) {
       last_letter_ = 0;
       out_.append(p_.substr(i_, 2));
@@ -401,7 +402,10 @@ class Pcre2Translator {
 
   bool group_open() {
     std::string_view rest = p_.substr(i_);
-    static constexpr std::string_view kPlain[] = {"(?:", "(?=", "(?!", "(?<=", "(?<!", "(?>"};
+    // Not "(?>": PCRE2 10.42's JIT lets an atomic group at the start of a pattern fall back to an
+    // empty alternative after a longer one matched ("(?>a*|)a" finds "a" in "aa"; Oniguruma and
+    // PCRE2's interpreter find nothing), so atomic groups stay on Oniguruma.
+    static constexpr std::string_view kPlain[] = {"(?:", "(?=", "(?!", "(?<=", "(?<!"};
     for (std::string_view form : kPlain) {
       if (rest.starts_with(form)) {
         out_ += form;
@@ -499,6 +503,14 @@ std::string pin_for_oniguruma(std::string_view p) {
       out.push_back(c);
       out.push_back(p[i + 1]);
       ++i;
+      continue;
+    }
+    if (depth == 0 && p.substr(i).starts_with("(?#")) {
+      // A comment runs to the first ')' and may hold anything, '[' included: copied as it is.
+      std::size_t close = p.find(')', i);
+      std::size_t end = close == std::string_view::npos ? p.size() : close + 1;
+      out.append(p.substr(i, end - i));
+      i = end - 1;
       continue;
     }
     if (c == '[')

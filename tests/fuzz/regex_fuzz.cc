@@ -53,8 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;  // not a valid pattern: rejected cleanly
   }
   Regex best(pattern, "fuzz");
+  // (The two may differ in engine: explicit ranges can make a class too large for PCRE2, which
+  // then leaves the pattern on Oniguruma.)
   Regex ranges(pattern, "fuzz", Regex::Choice::pcre2_explicit_ranges);
-  require(best.engine() == ranges.engine());
   auto compare = [&](std::string_view t) {
     std::vector<hub::tokenizer::Offsets> expected;
     try {
