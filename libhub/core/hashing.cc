@@ -28,7 +28,7 @@ struct Crypto {
 
 const Crypto& crypto() {
   static const Crypto loaded = [] {
-    void* lib = core::open_shared_library(
+    core::SharedLibrary lib(
         {
 #ifdef HUB_LIBCRYPTO_SONAME
             HUB_LIBCRYPTO_SONAME,
@@ -36,13 +36,13 @@ const Crypto& crypto() {
             "libcrypto.so.3"},
         "libcrypto (OpenSSL)", "install it: apt-get install libssl3");
     Crypto c{};
-    core::resolve_symbol(lib, "EVP_MD_CTX_new", "libcrypto", c.md_ctx_new);
-    core::resolve_symbol(lib, "EVP_MD_CTX_free", "libcrypto", c.md_ctx_free);
-    core::resolve_symbol(lib, "EVP_sha256", "libcrypto", c.sha256);
-    core::resolve_symbol(lib, "EVP_sha1", "libcrypto", c.sha1);
-    core::resolve_symbol(lib, "EVP_DigestInit_ex", "libcrypto", c.digest_init);
-    core::resolve_symbol(lib, "EVP_DigestUpdate", "libcrypto", c.digest_update);
-    core::resolve_symbol(lib, "EVP_DigestFinal_ex", "libcrypto", c.digest_final);
+    lib.resolve("EVP_MD_CTX_new", c.md_ctx_new);
+    lib.resolve("EVP_MD_CTX_free", c.md_ctx_free);
+    lib.resolve("EVP_sha256", c.sha256);
+    lib.resolve("EVP_sha1", c.sha1);
+    lib.resolve("EVP_DigestInit_ex", c.digest_init);
+    lib.resolve("EVP_DigestUpdate", c.digest_update);
+    lib.resolve("EVP_DigestFinal_ex", c.digest_final);
     return c;
   }();
   return loaded;

@@ -6,24 +6,25 @@
 
 namespace hub::core {
 
-void* open_shared_library(std::initializer_list<const char*> candidates, const std::string& what,
-                          const std::string& install_hint) {
+SharedLibrary::SharedLibrary(std::initializer_list<const char*> candidates, std::string what,
+                             const std::string& install_hint)
+    : what_(std::move(what)) {
   std::string tried;
   for (const char* path : candidates) {
     if (path == nullptr || *path == '\0') continue;
-    // RTLD_LOCAL: its symbols serve libhub's table only; never closed.
-    if (void* library = ::dlopen(path, RTLD_NOW | RTLD_LOCAL)) return library;
+    // RTLD_LOCAL: its symbols serve libhub's table only.
+    if ((handle_ = ::dlopen(path, RTLD_NOW | RTLD_LOCAL)) != nullptr) return;
     const char* why = ::dlerror();
     tried += std::string(tried.empty() ? "" : "; ") + (why ? why : path);
   }
-  throw Error(Errc::unsupported, what + " could not be loaded (" + tried + "); " + install_hint);
+  throw Error(Errc::unsupported, what_ + " could not be loaded (" + tried + "); " + install_hint);
 }
 
-void* shared_library_symbol(void* library, const char* name, const std::string& what) {
+void* SharedLibrary::symbol(const char* name) const {
   ::dlerror();
-  void* address = ::dlsym(library, name);
+  void* address = ::dlsym(handle_, name);
   if (address == nullptr)
-    throw Error(Errc::unsupported, what + " has no symbol " + name + ": an incompatible build of the library");
+    throw Error(Errc::unsupported, what_ + " has no symbol " + name + ": an incompatible build of the library");
   return address;
 }
 

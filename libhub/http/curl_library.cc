@@ -1,15 +1,13 @@
 #include "http/curl_library.h"
 
-#include <mutex>
-
 #include "core/shared_library.h"
 
 namespace hub::http {
 namespace {
 
 CurlLibrary load() {
-  // The soname found at configure time (http/sources.cmake), then the one of every libcurl 7 and 8.
-  void* lib = core::open_shared_library(
+  // The soname found at configure time (libhub/CMakeLists.txt), then the one of every libcurl 7 and 8.
+  core::SharedLibrary lib(
       {
 #ifdef HUB_LIBCURL_SONAME
           HUB_LIBCURL_SONAME,
@@ -17,37 +15,34 @@ CurlLibrary load() {
           "libcurl.so.4", "libcurl-gnutls.so.4"},
       "libcurl", "install it: apt-get install libcurl4");
   CurlLibrary c{};
-  core::resolve_symbol(lib, "curl_easy_cleanup", "libcurl", c.easy_cleanup);
-  core::resolve_symbol(lib, "curl_easy_getinfo", "libcurl", c.easy_getinfo);
-  core::resolve_symbol(lib, "curl_easy_init", "libcurl", c.easy_init);
-  core::resolve_symbol(lib, "curl_easy_perform", "libcurl", c.easy_perform);
-  core::resolve_symbol(lib, "curl_easy_reset", "libcurl", c.easy_reset);
-  core::resolve_symbol(lib, "curl_easy_setopt", "libcurl", c.easy_setopt);
-  core::resolve_symbol(lib, "curl_easy_strerror", "libcurl", c.easy_strerror);
-  core::resolve_symbol(lib, "curl_free", "libcurl", c.free);
-  core::resolve_symbol(lib, "curl_getdate", "libcurl", c.getdate);
-  core::resolve_symbol(lib, "curl_global_cleanup", "libcurl", c.global_cleanup);
-  core::resolve_symbol(lib, "curl_global_init", "libcurl", c.global_init);
-  core::resolve_symbol(lib, "curl_share_cleanup", "libcurl", c.share_cleanup);
-  core::resolve_symbol(lib, "curl_share_init", "libcurl", c.share_init);
-  core::resolve_symbol(lib, "curl_share_setopt", "libcurl", c.share_setopt);
-  core::resolve_symbol(lib, "curl_slist_append", "libcurl", c.slist_append);
-  core::resolve_symbol(lib, "curl_slist_free_all", "libcurl", c.slist_free_all);
-  core::resolve_symbol(lib, "curl_url", "libcurl", c.url);
-  core::resolve_symbol(lib, "curl_url_cleanup", "libcurl", c.url_cleanup);
-  core::resolve_symbol(lib, "curl_url_get", "libcurl", c.url_get);
-  core::resolve_symbol(lib, "curl_url_set", "libcurl", c.url_set);
-  core::resolve_symbol(lib, "curl_version_info", "libcurl", c.version_info);
+  lib.resolve("curl_easy_cleanup", c.easy_cleanup);
+  lib.resolve("curl_easy_getinfo", c.easy_getinfo);
+  lib.resolve("curl_easy_init", c.easy_init);
+  lib.resolve("curl_easy_perform", c.easy_perform);
+  lib.resolve("curl_easy_reset", c.easy_reset);
+  lib.resolve("curl_easy_setopt", c.easy_setopt);
+  lib.resolve("curl_easy_strerror", c.easy_strerror);
+  lib.resolve("curl_free", c.free);
+  lib.resolve("curl_getdate", c.getdate);
+  lib.resolve("curl_global_cleanup", c.global_cleanup);
+  lib.resolve("curl_global_init", c.global_init);
+  lib.resolve("curl_share_cleanup", c.share_cleanup);
+  lib.resolve("curl_share_init", c.share_init);
+  lib.resolve("curl_share_setopt", c.share_setopt);
+  lib.resolve("curl_slist_append", c.slist_append);
+  lib.resolve("curl_slist_free_all", c.slist_free_all);
+  lib.resolve("curl_url", c.url);
+  lib.resolve("curl_url_cleanup", c.url_cleanup);
+  lib.resolve("curl_url_get", c.url_get);
+  lib.resolve("curl_url_set", c.url_set);
+  lib.resolve("curl_version_info", c.version_info);
   return c;
 }
 
 }  // namespace
 
 const CurlLibrary& curl_library() {
-  // A failed load is retried by the next call (call_once does not complete on an exception).
-  static std::once_flag once;
-  static CurlLibrary loaded;
-  std::call_once(once, [] { loaded = load(); });
+  static const CurlLibrary loaded = load();  // a failed load throws, and the next call tries again
   return loaded;
 }
 

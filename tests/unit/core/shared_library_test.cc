@@ -7,20 +7,19 @@
 
 #include "hub/error.h"
 
-using hub::core::open_shared_library;
-using hub::core::resolve_symbol;
+using hub::core::SharedLibrary;
 
-TEST_CASE("open_shared_library takes the first candidate that loads", "[core]") {
-  void* libc = open_shared_library({"libhub-no-such-library.so.9", "libc.so.6"}, "libc", "reinstall it");
-  REQUIRE(libc != nullptr);
+TEST_CASE("a shared library is the first candidate that loads", "[core]") {
+  SharedLibrary libc({"libhub-no-such-library.so.9", "libc.so.6"}, "libc", "reinstall it");
   decltype(&std::strlen) strlen_fn = nullptr;
-  resolve_symbol(libc, "strlen", "libc", strlen_fn);
+  libc.resolve("strlen", strlen_fn);
+  REQUIRE(strlen_fn != nullptr);
   CHECK(strlen_fn("four") == 4);
 }
 
 TEST_CASE("a library that loads nowhere names every attempt and the fix", "[core]") {
   try {
-    open_shared_library({"libhub-no-such-library.so.9", nullptr, ""}, "libfoo", "install it: apt-get install libfoo1");
+    SharedLibrary({"libhub-no-such-library.so.9", nullptr, ""}, "libfoo", "install it: apt-get install libfoo1");
     FAIL("expected hub::Error");
   } catch (const hub::Error& e) {
     CHECK(e.code() == hub::Errc::unsupported);
@@ -32,10 +31,10 @@ TEST_CASE("a library that loads nowhere names every attempt and the fix", "[core
 }
 
 TEST_CASE("a missing symbol names the library and the symbol", "[core]") {
-  void* libc = open_shared_library({"libc.so.6"}, "libc", "reinstall it");
+  SharedLibrary libc({"libc.so.6"}, "libc", "reinstall it");
   void (*fn)() = nullptr;
   try {
-    resolve_symbol(libc, "hub_no_such_symbol", "libc", fn);
+    libc.resolve("hub_no_such_symbol", fn);
     FAIL("expected hub::Error");
   } catch (const hub::Error& e) {
     CHECK(e.code() == hub::Errc::unsupported);
