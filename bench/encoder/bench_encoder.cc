@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", warmup);
   app.add_option("--runs", runs)->check(CLI::PositiveNumber);
   app.add_option("--threads", threads)->check(CLI::PositiveNumber);
+  bool whole_batches = false;
+  app.add_flag("--whole-batches", whole_batches,
+               "Run every batch op-parallel (ModelOptions::split_batches = false), for A/B comparisons");
   app.add_option("--dump", dump_file, "Write a fixed padded input and its last hidden state here, then exit");
   app.add_flag("--gemm-peak", gemm, "Measure sgemm GFLOP/s (OpenBLAS, oneDNN when built in) instead");
   app.add_option("--m", m, "--gemm-peak: rows of x (tokens)");
@@ -119,7 +122,8 @@ int main(int argc, char** argv) {
     if (model_dir.empty()) throw std::invalid_argument("--model is required (or --gemm-peak)");
     const double start_rss_mb = static_cast<double>(bench::peak_rss_bytes()) / 1e6;
     const auto start = std::chrono::steady_clock::now();
-    const hub::Model model = hub::AutoModel::from_pretrained(model_dir, {.threads = threads});
+    const hub::Model model =
+        hub::AutoModel::from_pretrained(model_dir, {.threads = threads, .split_batches = !whole_batches});
     const double load_ms = elapsed_ms(start);
     const std::size_t vocab = model.config().vocab_size;
     if (!dump_file.empty()) {
@@ -127,8 +131,14 @@ int main(int argc, char** argv) {
       std::printf("%s\n", nlohmann::json{{"dump", dump_file}, {"batch", batch}, {"seq", seq}}.dump().c_str());
       return 0;
     }
-    nlohmann::json j = {{"peer", "libhub"}, {"batch", batch}, {"seq", seq},        {"threads", threads},
-                        {"warmup", warmup}, {"runs", runs},   {"load_ms", load_ms}};
+    nlohmann::json j = {{"peer", "libhub"},
+                        {"batch", batch},
+                        {"seq", seq},
+                        {"threads", threads},
+                        {"split_batches", !whole_batches},
+                        {"warmup", warmup},
+                        {"runs", runs},
+                        {"load_ms", load_ms}};
     j.update(time_forward(model, make_input(batch, seq, vocab, false), warmup, runs));
     j["weights_mb"] =
         static_cast<double>(std::filesystem::file_size(std::filesystem::path(model_dir) / "model.safetensors")) / 1e6;

@@ -95,6 +95,11 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const noexcept = 0;
 
+  // Called once per layer at load: the backend may keep the weight in the layout its GEMMs read
+  // fastest (layer.prepared) and let the original go out of memory. Layers never prepared run
+  // as they are; a prepared layer must be run by backends of the same kind.
+  virtual void prepare(Linear& layer) { (void)layer; }
+
   // y = act(x · Wᵀ + b + scale·(x·Aᵀ)·Bᵀ): x [M, K], W [N, K], b [N] (or empty), the low-rank
   // delta (A [R, K], B [N, R]) only when layer.delta holds one; y [M, N].
   virtual void linear(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act = Activation::none) = 0;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@ class Weight {
     w.bf16_ = other.bf16_;
     w.rows_ = other.rows_;
     w.cols_ = other.cols_;
+    w.aliases_ = true;
     return w;
   }
 
@@ -64,6 +66,8 @@ class Weight {
   std::size_t size() const noexcept { return rows_ * cols_; }
   bool empty() const noexcept { return data_ == nullptr && bf16_ == nullptr; }
   bool borrowed() const noexcept { return !empty() && owned_.empty(); }
+  // A view of another Weight (borrow(): tied weights), whose storage other layers read too.
+  bool aliases() const noexcept { return aliases_; }
   ConstMatrixView view() const noexcept { return {data_, rows_, cols_, cols_}; }
   const std::string& name() const noexcept { return name_; }
 
@@ -73,7 +77,15 @@ class Weight {
   const std::uint16_t* bf16_ = nullptr;
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
+  bool aliases_ = false;
   std::vector<float> owned_;
+};
+
+// A backend's own copy of a layer's weight, in the layout its kernels read fastest
+// (Backend::prepare; e.g. the CPU backend's 16-column panels).
+class PreparedWeight {
+ public:
+  virtual ~PreparedWeight() = default;
 };
 
 // A layer-norm's scale and shift.
@@ -98,6 +110,9 @@ struct Linear {
   Weight bias;  // empty when the layer has none
   bool transposed = false;
   std::optional<LowRankDelta> delta;
+  // Set by Backend::prepare when the backend keeps the weight in a layout of its own; `weight`
+  // then stays valid (same values) but may no longer be resident in memory.
+  std::unique_ptr<const PreparedWeight> prepared;
 
   std::size_t in_features() const noexcept { return transposed ? weight.rows() : weight.cols(); }
   std::size_t out_features() const noexcept { return transposed ? weight.cols() : weight.rows(); }

@@ -90,6 +90,10 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
     return;
   }
   encoder = std::make_unique<models::Encoder>(config, *architecture.encoder, weights);
+  encoder->prepare(*backend);
+  if (options.device == "cpu" && options.split_batches) {
+    splitter = std::make_unique<models::BatchSplitter>(options.threads);
+  }
   if (architecture.head.head != ModelHead::base) {
     head = std::make_unique<models::Head>(config, architecture.head, *encoder, weights);
   }
@@ -97,6 +101,10 @@ Model::Impl::Impl(const std::filesystem::path& folder, const ModelOptions& optio
 }
 
 engine::MatrixView Model::Impl::hidden_states(const ModelInput& input) const {
+  if (splitter && splitter->parts(input) > 1) {
+    encoder->validate(input);  // here, so that a bad batch fails before any part starts
+    return splitter->forward(*encoder, input, workspace);
+  }
   return encoder->forward(*backend, workspace, input);
 }
 

@@ -58,6 +58,15 @@ Encoder::Encoder(const ModelConfig& c, const EncoderLayout& layout, const Weight
   }
 }
 
+void Encoder::prepare(engine::Backend& backend) {
+  for (Layer& l : layers_) {
+    for (engine::Linear* linear : {&l.query, &l.key, &l.value, &l.attention_output, &l.ffn_in, &l.ffn_out}) {
+      backend.prepare(*linear);
+    }
+  }
+  if (pooler_) backend.prepare(*pooler_);
+}
+
 void Encoder::validate(const ModelInput& in) const {
   const std::size_t n = in.batch * in.seq_len;
   if (in.batch == 0 || in.seq_len == 0) throw Error(Errc::invalid_input, "model input: empty batch");

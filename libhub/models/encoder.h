@@ -35,6 +35,9 @@ class Encoder {
   // The final hidden states [batch * seq, hidden], a view into `ws` valid until the next call.
   engine::MatrixView forward(engine::Backend& backend, Workspace& ws, const ModelInput& input) const;
 
+  // Lets the backend store every layer's weights its own way (Backend::prepare); once, at load.
+  void prepare(engine::Backend& backend);
+
   const engine::Weight& word_embeddings() const noexcept { return word_; }
   const engine::Linear* pooler() const noexcept { return pooler_ ? &*pooler_ : nullptr; }
   std::size_t hidden_size() const noexcept { return hidden_; }

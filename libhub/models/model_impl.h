@@ -8,6 +8,7 @@
 #include "hub/model.h"
 #include "hub/safetensors.h"
 #include "models/architecture.h"
+#include "models/batch_split.h"
 #include "models/decoder.h"
 #include "models/encoder.h"
 #include "models/head.h"
@@ -42,6 +43,7 @@ class Model::Impl {
   mutable models::DecoderWorkspace decoder_workspace;
   mutable std::mutex mutex;  // one forward at a time: the workspace is shared
   mutable models::Workspace workspace;
+  mutable std::unique_ptr<models::BatchSplitter> splitter;  // CPU encoders, unless options say no
 };
 
 }  // namespace hub

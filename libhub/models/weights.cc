@@ -50,7 +50,14 @@ engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, 
   return engine::Weight::from_tensor(*view, true);
 }
 
-engine::Weight WeightSource::vector(const std::string& name, std::size_t size) const { return matrix(name, 0, size); }
+engine::Weight WeightSource::vector(const std::string& name, std::size_t size) const {
+  // Copied, not borrowed: a few KB each (biases, norm scales), and every read of one from the
+  // mapping would bring the file pages around it back into memory (a whole large folio on recent
+  // kernels), pages of matrices the backend has packed and let go (Backend::prepare).
+  engine::Weight w = matrix(name, 0, size);
+  if (!w.borrowed()) return w;
+  return engine::Weight::from_values(w.name(), w.rows(), w.cols(), std::vector<float>(w.data(), w.data() + w.size()));
+}
 
 engine::Linear WeightSource::linear(const std::string& prefix, std::size_t out, std::size_t in) const {
   engine::Linear l;

@@ -13,6 +13,7 @@
 #include "engine/backend.h"
 #include "engine/cpu/blas.h"
 #include "engine/cpu/kernels.h"
+#include "engine/cpu/packed_gemm.h"
 #include "hub/error.h"
 
 namespace hub::engine {
@@ -33,6 +34,20 @@ class CpuBackend final : public Backend {
 
   std::string_view name() const noexcept override { return "cpu"; }
 
+  // f32 weights read from the file as stored are packed into the micro-kernel's panels, and the
+  // mapped original leaves memory (one copy of the weights, as before). Weights converted at
+  // load (owned) and tied ones stay on the OpenBLAS path: packing them would keep two copies.
+  void prepare(Linear& layer) override {
+    const Weight& w = layer.weight;
+    if (layer.prepared || w.is_bf16() || w.data() == nullptr || !w.borrowed() || w.aliases() ||
+        !cpu::packed_gemm_supported()) {
+      return;
+    }
+    layer.prepared = std::make_unique<cpu::PackedWeight>(w.data(), layer.out_features(), layer.in_features(),
+                                                         layer.transposed, threads_);
+    cpu::release_mapped_pages(w.data(), w.bytes());
+  }
+
   void linear(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act) override {
     const std::size_t m = x.rows, k = x.cols, n = layer.out_features();
     if (layer.in_features() != k || y.rows != m || y.cols != n) {
@@ -51,6 +66,9 @@ class CpuBackend final : public Backend {
   void linear_dense(ConstMatrixView x, const Linear& layer, MatrixView y, Activation act) {
     const std::size_t m = x.rows, k = x.cols, n = layer.out_features();
     if (layer.weight.is_bf16()) return linear_bf16(x, layer, y, act);
+    if (const auto* packed = dynamic_cast<const cpu::PackedWeight*>(layer.prepared.get())) {
+      return linear_packed(x, *packed, layer.bias.empty() ? nullptr : layer.bias.data(), y, act);
+    }
     const float* w = layer.weight.data();
     const float* bias = layer.bias.empty() ? nullptr : layer.bias.data();
     const int threads = m * n * k < kParallelWork ? 1 : threads_;
@@ -97,6 +115,20 @@ class CpuBackend final : public Backend {
           for (std::size_t r = r0; r < r1; ++r) cpu::bias_activate_row(y.row(r) + c0, nullptr, c1 - c0, act);
         }
       }
+    }
+  }
+
+  // Threads take contiguous ranges of the weight's 16-column panels; x is read in place by all.
+  void linear_packed(ConstMatrixView x, const cpu::PackedWeight& w, const float* bias, MatrixView y, Activation act) {
+    const std::size_t panels = w.panels();
+    const int threads = x.rows * w.out_features() * w.in_features() < kParallelWork ? 1 : threads_;
+    if (threads == 1) return cpu::packed_gemm(x, w, bias, act, y, 0, panels);
+#pragma omp parallel num_threads(threads)
+    {
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      const auto nt = static_cast<std::size_t>(omp_get_num_threads());
+      const std::size_t block = (panels + nt - 1) / nt;
+      cpu::packed_gemm(x, w, bias, act, y, std::min(panels, t * block), std::min(panels, (t + 1) * block));
     }
   }
 

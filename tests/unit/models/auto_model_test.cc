@@ -201,3 +201,33 @@ TEST_CASE("Results do not depend on the thread count or on padding", "[models]")
   std::vector<float> first(c.logits.values.begin(), c.logits.values.begin() + 2);
   CHECK(max_diff(first, a.logits.values) < 1e-5);
 }
+
+TEST_CASE("A batch split across threads gives what the whole batch gives", "[models]") {
+  // ModelOptions::split_batches runs a batch of at least `threads` sequences as one sub-batch per
+  // thread; every sequence must come out as it does from the whole batch and on its own.
+  auto split_options = local_options(2);
+  auto whole_options = local_options(2);
+  whole_options.split_batches = false;
+  for (const char* name : {"bert_ner", "roberta_cls", "distilbert_sst2"}) {
+    INFO(name);
+    auto split = hub::AutoModel::from_pretrained(fixture(name).string(), split_options);
+    auto whole = hub::AutoModel::from_pretrained(fixture(name).string(), whole_options);
+    for (std::size_t rows : {2u, 5u, 9u}) {  // 9 = 5 + 4: parts of unequal size; 5 stays whole
+      hub::ModelInput batch;
+      batch.batch = rows;
+      batch.seq_len = kIds.size();
+      for (std::size_t row = 0; row < rows; ++row) {
+        for (std::size_t s = 0; s < kIds.size(); ++s) {
+          const bool real = s < kIds.size() - row % 4;  // right padding of 0..3 tokens
+          batch.input_ids.push_back(real ? 5 + kIds[(s + row) % kIds.size()] % 1000 : 1);
+          batch.attention_mask.push_back(real ? 1 : 0);
+        }
+      }
+      auto a = split.forward(batch);
+      auto b = whole.forward(batch);
+      REQUIRE(a.hidden.values.size() == b.hidden.values.size());
+      CHECK(max_diff(a.hidden.values, b.hidden.values) < 1e-5);
+      CHECK(max_diff(a.logits.values, b.logits.values) < 1e-5);
+    }
+  }
+}
