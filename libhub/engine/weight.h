@@ -68,6 +68,12 @@ class Weight {
   bool borrowed() const noexcept { return !empty() && owned_.empty(); }
   // A view of another Weight (borrow(): tied weights), whose storage other layers read too.
   bool aliases() const noexcept { return aliases_; }
+  // Borrowed from a read-only file mapping (mark_file_mapped()): its pages can be dropped from
+  // memory and read back from the file, never lost.
+  bool file_mapped() const noexcept { return file_mapped_ && borrowed(); }
+  // Says that the tensor this weight borrows lives in a read-only file mapping (what
+  // safetensors::Checkpoint::open makes). Only whoever opened the tensors can know.
+  void mark_file_mapped() noexcept { file_mapped_ = true; }
   ConstMatrixView view() const noexcept { return {data_, rows_, cols_, cols_}; }
   const std::string& name() const noexcept { return name_; }
 
@@ -78,6 +84,7 @@ class Weight {
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
   bool aliases_ = false;
+  bool file_mapped_ = false;
   std::vector<float> owned_;
 };
 

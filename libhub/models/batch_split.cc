@@ -49,7 +49,7 @@ engine::MatrixView BatchSplitter::forward(const Encoder& encoder, const ModelInp
   auto hidden = out.view(out.hidden, input.batch * seq, h);
 
   std::vector<std::exception_ptr> errors(n);
-#pragma omp parallel for num_threads(static_cast<int>(n)) schedule(static, 1)
+#pragma omp parallel for num_threads(static_cast <int>(n)) schedule(static, 1)
   for (std::size_t p = 0; p < n; ++p) {
     // Part p holds sequences [first, first + count): the first batch % n parts get one more.
     const std::size_t base = input.batch / n, extra = input.batch % n;

@@ -36,7 +36,10 @@ engine::Weight WeightSource::matrix(const std::string& name, std::size_t rows, s
     adapter_->merge(name, values, rows, cols, transposed);
     return engine::Weight::from_values(name, rows, cols, std::move(values));
   }
-  return engine::Weight::from_tensor(*view);
+  // Checkpoint::open maps every shard read-only: what a Weight borrows from it is file-backed.
+  auto w = engine::Weight::from_tensor(*view);
+  w.mark_file_mapped();
+  return w;
 }
 
 engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, std::size_t cols,
@@ -47,7 +50,9 @@ engine::Weight WeightSource::operand(const std::string& name, std::size_t rows, 
     return matrix(name, rows, cols, false, merge_adapter);
   }
   check_shape(*view, name, rows, cols);
-  return engine::Weight::from_tensor(*view, true);
+  auto w = engine::Weight::from_tensor(*view, true);
+  w.mark_file_mapped();
+  return w;
 }
 
 engine::Weight WeightSource::vector(const std::string& name, std::size_t size) const {

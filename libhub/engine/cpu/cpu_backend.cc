@@ -34,12 +34,13 @@ class CpuBackend final : public Backend {
 
   std::string_view name() const noexcept override { return "cpu"; }
 
-  // f32 weights read from the file as stored are packed into the micro-kernel's panels, and the
-  // mapped original leaves memory (one copy of the weights, as before). Weights converted at
-  // load (owned) and tied ones stay on the OpenBLAS path: packing them would keep two copies.
+  // f32 weights read from a file mapping as stored are packed into the micro-kernel's panels,
+  // and the mapped original leaves memory (one copy of the weights, as before). Weights
+  // converted at load (owned), tied ones, and borrowed memory that is not a file mapping (whose
+  // pages madvise would zero) stay on the OpenBLAS path.
   void prepare(Linear& layer) override {
     const Weight& w = layer.weight;
-    if (layer.prepared || w.is_bf16() || w.data() == nullptr || !w.borrowed() || w.aliases() ||
+    if (layer.prepared || w.is_bf16() || w.data() == nullptr || !w.file_mapped() || w.aliases() ||
         !cpu::packed_gemm_supported()) {
       return;
     }

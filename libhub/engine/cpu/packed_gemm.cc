@@ -20,13 +20,12 @@ namespace hub::engine::cpu {
 
 void PackedWeight::Free::operator()(float* p) const noexcept { std::free(p); }
 
-PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads)
-    : n_(n), k_(k) {
+PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads) : n_(n), k_(k) {
   const std::size_t count = std::max<std::size_t>(panels() * k * kPanel, 1);
   const std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
   data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
   if (!data_) throw std::bad_alloc();
-  // Reading the mapped weights (page faults) is most of the time: worth the cores at load.
+    // Reading the mapped weights (page faults) is most of the time: worth the cores at load.
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::size_t p = 0; p < panels(); ++p) {
     float* out = data_.get() + p * k * kPanel;
@@ -57,10 +56,10 @@ void release_mapped_pages(const void* data, std::size_t bytes) noexcept {
 
 namespace {
 
-constexpr std::size_t kKc = 256;    // k per block: a panel's slice (256 x 16 floats, 16 KB) stays in L1
-constexpr std::size_t kMc = 144;    // rows per block: its packed strips (144 x 256 floats, 144 KB) stay in L2
-constexpr std::size_t kGroup = 8;   // panels between activation passes: 128 columns of each row
-constexpr std::size_t kMr = 6;      // rows per tile: 6 x 2 accumulators + 2 panel loads + 1 broadcast
+constexpr std::size_t kKc = 256;   // k per block: a panel's slice (256 x 16 floats, 16 KB) stays in L1
+constexpr std::size_t kMc = 144;   // rows per block: its packed strips (144 x 256 floats, 144 KB) stay in L2
+constexpr std::size_t kGroup = 8;  // panels between activation passes: 128 columns of each row
+constexpr std::size_t kMr = 6;     // rows per tile: 6 x 2 accumulators + 2 panel loads + 1 broadcast
 constexpr std::size_t kNr = PackedWeight::kPanel;
 
 #define HUB_AVX2 __attribute__((target("avx2,fma")))
@@ -230,8 +229,7 @@ void packed_gemm(ConstMatrixView x, const PackedWeight& w, const float* bias, Ac
 
 bool packed_gemm_supported() noexcept { return false; }
 
-void packed_gemm(ConstMatrixView, const PackedWeight&, const float*, Activation, MatrixView, std::size_t,
-                 std::size_t) {
+void packed_gemm(ConstMatrixView, const PackedWeight&, const float*, Activation, MatrixView, std::size_t, std::size_t) {
   throw Error(Errc::internal, "packed_gemm: no packed kernels for this CPU");
 }
 

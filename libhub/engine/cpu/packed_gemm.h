@@ -50,7 +50,8 @@ void packed_gemm(ConstMatrixView x, const PackedWeight& w, const float* bias, Ac
 
 // Drops the pages of a read-only file mapping that lie wholly inside [data, data + bytes) from
 // this process's memory (they are read back from the file if touched again): after packing, the
-// mapped original would otherwise count as a second copy of the weights.
+// mapped original would otherwise count as a second copy of the weights. Only for file
+// mappings (Weight::file_mapped()): on anonymous memory MADV_DONTNEED zeroes the pages.
 void release_mapped_pages(const void* data, std::size_t bytes) noexcept;
 
 }  // namespace hub::engine::cpu
