@@ -1,12 +1,11 @@
 // The packed-weight GEMM against a double-precision reference, on shapes that cross every block
 // edge of the kernel (6-row tiles, 16-column panels, 256-wide k slices, 144-row blocks).
-#include <catch2/catch.hpp>
+#include "engine/cpu/packed_gemm.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "engine/cpu/packed_gemm.h"
 
 namespace {
 
