@@ -367,9 +367,10 @@ std::vector<CachedRepo> Index::Impl::list_repos() {
       out[at].incomplete.push_back({st.text(1), static_cast<std::uint64_t>(st.integer(2)), st.real(3)});
     }
   }
-  // By folder name, as the cache root lists them (repo type, then org and name).
-  std::sort(out.begin(), out.end(),
-            [](const CachedRepo& a, const CachedRepo& b) { return a.path.native() < b.path.native(); });
+  // By folder name, as the cache root lists them (repo type, then org and name). Rows usually
+  // come in that order already (a rebuild stores folders sorted, ids grow): checking is one pass.
+  const auto by_folder = [](const CachedRepo& a, const CachedRepo& b) { return a.path.native() < b.path.native(); };
+  if (!std::is_sorted(out.begin(), out.end(), by_folder)) std::sort(out.begin(), out.end(), by_folder);
   return out;
 }
 

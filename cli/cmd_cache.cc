@@ -1,10 +1,14 @@
 // hub cache: list, remove, verify, reindex, gc, pin/unpin and prune the local cache. Works with no
 // network at all.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -71,28 +75,44 @@ nlohmann::json repo_json(const CachedRepo& r) {
           {"warnings", r.warnings}};
 }
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], row[i].size());
-    }
-  // One write for the whole table: ten thousand rows through iostream line by line cost more
-  // than building them.
-  std::string out;
-  std::size_t line_width = 0;
-  for (std::size_t w : width) line_width += w + 2;
-  out.reserve(rows.size() * line_width);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out.append(width[i] - row[i].size() + 2, ' ');
-    }
-    out += '\n';
+// Left-aligned columns two spaces apart, every cell in one buffer: ten thousand rows of nine
+// cells as strings of their own were ninety thousand allocations to make and free.
+class TextTable {
+ public:
+  explicit TextTable(std::size_t columns) : width_(columns, 0) {}
+
+  void cell(std::string_view text) {
+    std::size_t& w = width_[ends_.size() % width_.size()];
+    w = std::max(w, text.size());
+    text_ += text;
+    ends_.push_back(text_.size());
   }
-  std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
-}
+
+  // One write for the whole table: line by line through iostream cost more than building it.
+  void print(std::ostream& os) const {
+    std::size_t line_width = 0;
+    for (std::size_t w : width_) line_width += w + 2;
+    std::string out;
+    out.reserve(ends_.size() / width_.size() * line_width);
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < ends_.size(); ++i) {
+      const std::size_t column = i % width_.size(), size = ends_[i] - begin;
+      out.append(text_, begin, size);
+      if (column + 1 < width_.size()) {
+        out.append(width_[column] - size + 2, ' ');
+      } else {
+        out += '\n';
+      }
+      begin = ends_[i];
+    }
+    os.write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+
+ private:
+  std::vector<std::size_t> width_;
+  std::string text_;               // every cell, back to back
+  std::vector<std::size_t> ends_;  // where each cell ends in text_
+};
 
 int run_ls(const GlobalOptions& g) {
   stdfs::path root = cache_root(g);
@@ -122,32 +142,40 @@ int run_ls(const GlobalOptions& g) {
   } else if (g.quiet) {
     for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";
   } else {
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back({"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "PINNED", "LAST USED", "PATH"});
+    TextTable table(9);
+    for (const char* title : {"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "PINNED", "LAST USED", "PATH"}) {
+      table.cell(title);
+    }
     std::size_t partial = 0;
     std::uint64_t partial_bytes = 0;
+    std::string refs, pinned;
     for (const auto& r : listing.repos) {
-      std::string refs;
-      std::string pinned;
+      refs.clear();
+      pinned.clear();
       for (const auto& rev : r.revisions) {
-        for (const auto& ref : rev.refs) refs += (refs.empty() ? "" : ", ") + ref;
+        for (const auto& ref : rev.refs) (refs += refs.empty() ? "" : ", ") += ref;
         // A pinned revision by its refs, else by its short commit.
         if (rev.pinned) {
-          std::string name = rev.refs.empty() ? rev.commit.substr(0, 8) : rev.refs.front();
-          pinned += (pinned.empty() ? "" : ", ") + name;
+          (pinned += pinned.empty() ? "" : ", ") += rev.refs.empty() ? rev.commit.substr(0, 8) : rev.refs.front();
         }
       }
       // Repos never used through libhub fall back to the file system's access time.
       double used = r.last_used > 0 ? r.last_used : r.last_accessed;
-      rows.push_back({r.repo.name, std::string(to_string(r.repo.type)), format_size(r.size), std::to_string(r.blobs),
-                      std::to_string(r.revisions.size()), refs.empty() ? "-" : refs, pinned.empty() ? "-" : pinned,
-                      time_ago(used), r.path.string()});
+      table.cell(r.repo.name);
+      table.cell(to_string(r.repo.type));
+      table.cell(format_size(r.size));
+      table.cell(std::to_string(r.blobs));
+      table.cell(std::to_string(r.revisions.size()));
+      table.cell(refs.empty() ? "-" : refs);
+      table.cell(pinned.empty() ? "-" : pinned);
+      table.cell(time_ago(used));
+      table.cell(r.path.native());
       for (const auto& p : r.incomplete) {
         ++partial;
         partial_bytes += p.size;
       }
     }
-    print_table(rows);
+    table.print(std::cout);
     std::cout << "\n"
               << listing.repos.size() << " repo(s), " << format_size(listing.size) << " on disk in " << root.string()
               << "\n";
@@ -161,6 +189,11 @@ int run_ls(const GlobalOptions& g) {
       for (const auto& w : r.warnings) std::cerr << "warning: " << r.repo.display() << ": " << w << "\n";
     for (const auto& w : listing.warnings) std::cerr << "warning: " << w << "\n";
   }
+  // `hub` exits right after this: handing the listing's allocations back one at a time (some
+  // 80,000 for 10,000 repos: names, paths and their components, revisions) would be the last
+  // thing it does. Kept reachable, so leak checkers do not count it; the exit frees it at once.
+  static const CacheListing* const kept = new CacheListing(std::move(listing));
+  (void)kept;
   return 0;
 }
 
