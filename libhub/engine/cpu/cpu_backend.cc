@@ -24,7 +24,10 @@ constexpr std::size_t kParallelWork = 1u << 20;
 
 class CpuBackend final : public Backend {
  public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()), sgemm_(cpu::blas().sgemm) {
+  explicit CpuBackend(int threads)
+      : threads_(threads > 0 ? threads : omp_get_num_procs()),
+        sgemm_(cpu::blas().sgemm),
+        packed_(cpu::packed_gemm_supported()) {
     // OpenBLAS's OpenMP build implements this with omp_set_num_threads() on the calling thread
     // in some versions: keep the caller's own OpenMP setting as it was.
     const int caller_omp_threads = omp_get_max_threads();
@@ -221,20 +224,39 @@ class CpuBackend final : public Backend {
           continue;
         }
         scores.resize(a.seq * keys);
-        sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.seq), static_cast<int>(keys),
-               static_cast<int>(a.head_dim), a.scale, a.q.row(first) + col, static_cast<int>(a.q.stride),
-               a.k.row(first) + col, static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
+        const ConstMatrixView q(a.q.row(first) + col, a.seq, a.head_dim, a.q.stride);
+        const MatrixView s{scores.data(), a.seq, keys, keys};
+        // With the packed kernels, K and V are packed per head (keys x head_dim floats, a few
+        // KB) and both products take the same micro-kernel as the linears: no per-call sgemm
+        // set-up, no separate pass zeroing the output. The scale goes in with the mask.
+        float scale = a.scale;
+        if (packed_) {
+          const cpu::PackedWeight k(a.k.row(first) + col, keys, a.head_dim, false, 1, a.k.stride);
+          cpu::packed_gemm(q, k, nullptr, Activation::none, s, 0, k.panels());
+        } else {
+          sgemm_(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.seq), static_cast<int>(keys),
+                 static_cast<int>(a.head_dim), a.scale, q.data, static_cast<int>(q.stride), a.k.row(first) + col,
+                 static_cast<int>(a.k.stride), 0.0f, scores.data(), static_cast<int>(keys));
+          scale = 1.0f;
+        }
         for (std::size_t i = 0; i < a.seq; ++i) {
           float* row = scores.data() + i * keys;
+          if (scale != 1.0f) cpu::scale_row(row, scale, keys);
           if (!a.position_bias.empty()) cpu::add_row(row, a.position_bias.data() + (h * a.seq + i) * a.seq, keys);
           for (std::size_t j = 0; j < keys; ++j) {
             if (a.key_mask[first + j] == 0) row[j] = -INFINITY;
           }
           cpu::softmax_row(row, keys);
         }
-        sgemm_(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq), static_cast<int>(a.head_dim),
-               static_cast<int>(keys), 1.0f, scores.data(), static_cast<int>(keys), a.v.row(first) + col,
-               static_cast<int>(a.v.stride), 0.0f, out, static_cast<int>(a.out.stride));
+        if (packed_) {
+          const cpu::PackedWeight v(a.v.row(first) + col, a.head_dim, keys, true, 1, a.v.stride);
+          cpu::packed_gemm(s, v, nullptr, Activation::none, MatrixView{out, a.seq, a.head_dim, a.out.stride}, 0,
+                           v.panels());
+        } else {
+          sgemm_(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.seq), static_cast<int>(a.head_dim),
+                 static_cast<int>(keys), 1.0f, scores.data(), static_cast<int>(keys), a.v.row(first) + col,
+                 static_cast<int>(a.v.stride), 0.0f, out, static_cast<int>(a.out.stride));
+        }
       }
     }
   }
@@ -359,6 +381,7 @@ class CpuBackend final : public Backend {
  private:
   int threads_;
   decltype(cpu::Blas::sgemm) sgemm_;  // OpenBLAS, loaded by the first backend
+  bool packed_;                       // this CPU runs the packed GEMM kernels (AVX2 + FMA)
 };
 
 }  // namespace

@@ -20,7 +20,9 @@ namespace hub::engine::cpu {
 
 void PackedWeight::Free::operator()(float* p) const noexcept { std::free(p); }
 
-PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads) : n_(n), k_(k) {
+PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads, std::size_t ld)
+    : n_(n), k_(k) {
+  if (ld == 0) ld = transposed ? n : k;
   const std::size_t count = std::max<std::size_t>(panels() * k * kPanel, 1);
   const std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
   data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
@@ -32,12 +34,12 @@ PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool tr
     const std::size_t c0 = p * kPanel, cols = std::min(kPanel, n - c0);
     if (transposed) {  // W [k, n]: a panel's row k is 16 consecutive values of W's row k
       for (std::size_t kk = 0; kk < k; ++kk) {
-        std::copy_n(w + kk * n + c0, cols, out + kk * kPanel);
+        std::copy_n(w + kk * ld + c0, cols, out + kk * kPanel);
         std::fill(out + kk * kPanel + cols, out + (kk + 1) * kPanel, 0.0f);
       }
     } else {
       for (std::size_t j = 0; j < kPanel; ++j) {
-        const float* row = j < cols ? w + (c0 + j) * k : nullptr;
+        const float* row = j < cols ? w + (c0 + j) * ld : nullptr;
         for (std::size_t kk = 0; kk < k; ++kk) out[kk * kPanel + j] = row != nullptr ? row[kk] : 0.0f;
       }
     }

@@ -24,8 +24,9 @@ class PackedWeight final : public PreparedWeight {
  public:
   static constexpr std::size_t kPanel = 16;
 
-  // Packs W [n, k] (or [k, n] when `transposed`, GPT-2's Conv1D), row-major, on `threads` threads.
-  PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads = 1);
+  // Packs W [n, k] (or [k, n] when `transposed`, GPT-2's Conv1D), row-major with rows `ld`
+  // floats apart (0: dense), on `threads` threads.
+  PackedWeight(const float* w, std::size_t n, std::size_t k, bool transposed, int threads = 1, std::size_t ld = 0);
 
   std::size_t out_features() const noexcept { return n_; }
   std::size_t in_features() const noexcept { return k_; }
