@@ -107,3 +107,30 @@ TEST_CASE("Packed GEMM with no input features gives act(bias)", "[engine]") {
                                 hub::engine::MatrixView{y.data(), 2, 3, 3}, 0, packed.panels());
   CHECK(y == std::vector<float>{1.0f, 0.0f, 0.5f, 1.0f, 0.0f, 0.5f});
 }
+
+TEST_CASE("Packed weights read with a row stride give what dense ones give", "[engine]") {
+  // Attention packs K and V per head straight out of the fused Q/K/V buffer (rows 3 x hidden
+  // floats apart): the same values with a stride must pack to the same panels.
+  if (!hub::engine::cpu::packed_gemm_supported()) return;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  const std::size_t m = 13, n = 37, k = 70;
+  std::vector<float> x(m * k);
+  for (auto& v : x) v = u(rng);
+  for (bool transposed : {false, true}) {
+    const std::size_t rows = transposed ? k : n, cols = transposed ? n : k, ld = cols + 9;
+    std::vector<float> dense(rows * cols), strided(rows * ld, 7.0f);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t c = 0; c < cols; ++c) dense[r * cols + c] = strided[r * ld + c] = u(rng);
+    }
+    hub::engine::cpu::PackedWeight a(dense.data(), n, k, transposed);
+    hub::engine::cpu::PackedWeight b(strided.data(), n, k, transposed, 1, ld);
+    std::vector<float> ya(m * n), yb(m * n);
+    const hub::engine::ConstMatrixView xv(x.data(), m, k, k);
+    hub::engine::cpu::packed_gemm(xv, a, nullptr, Activation::none, hub::engine::MatrixView{ya.data(), m, n, n}, 0,
+                                  a.panels());
+    hub::engine::cpu::packed_gemm(xv, b, nullptr, Activation::none, hub::engine::MatrixView{yb.data(), m, n, n}, 0,
+                                  b.panels());
+    CHECK(ya == yb);
+  }
+}
