@@ -27,8 +27,9 @@ PackedWeight::PackedWeight(const float* w, std::size_t n, std::size_t k, bool tr
   const std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
   data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
   if (!data_) throw std::bad_alloc();
-    // Reading the mapped weights (page faults) is most of the time: worth the cores at load.
-#pragma omp parallel for num_threads(threads) schedule(static)
+    // Reading the mapped weights (page faults) is most of the time: worth the cores at load. One
+    // thread (attention's per-head K and V) opens no parallel region at all.
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
   for (std::size_t p = 0; p < panels(); ++p) {
     float* out = data_.get() + p * k * kPanel;
     const std::size_t c0 = p * kPanel, cols = std::min(kPanel, n - c0);
