@@ -43,10 +43,7 @@ class CpuBackend final : public Backend {
   // pages madvise would zero) stay on the OpenBLAS path.
   void prepare(Linear& layer) override {
     const Weight& w = layer.weight;
-    if (layer.prepared || w.is_bf16() || w.data() == nullptr || !w.file_mapped() || w.aliases() ||
-        !cpu::packed_gemm_supported()) {
-      return;
-    }
+    if (!packed_ || layer.prepared || w.is_bf16() || w.data() == nullptr || !w.file_mapped() || w.aliases()) return;
     layer.prepared = std::make_unique<cpu::PackedWeight>(w.data(), layer.out_features(), layer.in_features(),
                                                          layer.transposed, threads_);
     cpu::release_mapped_pages(w.data(), w.bytes());
