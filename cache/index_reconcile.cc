@@ -145,7 +145,7 @@ void Index::Impl::store_scan(const ScannedRepo& scan) {
       .bind(5, scan.last_modified)
       .bind(6, scan.last_accessed)
       .bind(7, join_lines(scan.warnings))
-      .bind(8, encode_stamps(scan.dirs))
+      .bind(8, encode_stamps(scan.stamps))
       .run();
 
   for (const auto& [name, commit] : scan.refs)

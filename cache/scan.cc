@@ -139,10 +139,9 @@ class RepoScanner {
   void warn(std::string message) { out_.warnings.push_back(std::move(message)); }
 
   // Records a folder's time before it is read (see scan_repo).
-  void stamp(std::string rel, const stdfs::path& path) {
-    std::int64_t m = dir_mtime_ns(path);
-    if (m >= racy_after_ns_) m = 0;
-    out_.dirs.push_back({std::move(rel), m});
+  void stamp(std::string rel, const stdfs::path& path) { record_stamp(std::move(rel), dir_mtime_ns(path)); }
+  void record_stamp(std::string rel, std::int64_t mtime) {
+    out_.stamps.push_back({std::move(rel), mtime >= racy_after_ns_ ? 0 : mtime});
   }
 
   void scan_blobs() {
@@ -201,6 +200,8 @@ class RepoScanner {
         warn("refs/" + name + ": not a regular file");
         continue;
       }
+      // huggingface_hub rewrites a moved branch in place: only the file's own time tells.
+      record_stamp("refs/" + name, mtime_ns(st));
       std::ifstream in(dir / e.name, std::ios::binary);
       if (!in) {
         warn("refs/" + name + ": cannot be read");

@@ -43,8 +43,8 @@ struct ScannedBlob {
 struct ScannedRepo {
   RepoId repo;
   std::string folder;
-  double started_at = 0;                                  // Unix seconds when the scan began
-  std::vector<DirStamp> dirs;                             // blobs/, refs/ and below, snapshots/ and below
+  double started_at = 0;          // Unix seconds when the scan began
+  std::vector<PathStamp> stamps;  // blobs/, refs/ and every ref, snapshots/ and every folder below
   std::vector<std::pair<std::string, std::string>> refs;  // name -> trimmed content
   std::vector<ScannedSnapshot> snapshots;
   std::vector<ScannedBlob> blobs;       // complete blobs in blobs/, referenced or not

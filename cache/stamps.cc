@@ -14,6 +14,8 @@ std::int64_t to_ns(const timespec& t) { return static_cast<std::int64_t>(t.tv_se
 
 }  // namespace
 
+std::int64_t mtime_ns(const struct stat& st) { return to_ns(st.st_mtim); }
+
 std::int64_t dir_mtime_ns(const stdfs::path& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return -1;
@@ -26,7 +28,7 @@ std::int64_t now_ns() {
   return to_ns(ts);
 }
 
-std::string encode_stamps(const std::vector<DirStamp>& stamps) {
+std::string encode_stamps(const std::vector<PathStamp>& stamps) {
   std::string out;
   for (const auto& s : stamps) {
     out += std::to_string(s.mtime_ns);
@@ -64,7 +66,7 @@ bool RootHandle::unchanged(std::string_view folder, std::string_view encoded) co
     if (space + 1 < line.size()) path.append("/").append(line.substr(space + 1));
     struct stat st {};
     int rc = fd_ >= 0 ? ::fstatat(fd_, path.c_str(), &st, 0) : ::stat(path.c_str(), &st);
-    std::int64_t actual = (rc == 0 && S_ISDIR(st.st_mode)) ? to_ns(st.st_mtim) : -1;
+    std::int64_t actual = (rc == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) ? to_ns(st.st_mtim) : -1;
     if (actual != recorded) return false;
   }
   return true;

@@ -1,8 +1,10 @@
-// Folder modification times as change detectors (internal; see Index::reconcile).
+// Modification times as change detectors (internal; see Index::reconcile).
 //
-// A folder's mtime moves whenever an entry is created, removed or renamed in it, and every write
-// to a cache is one of those (blobs and links arrive by rename). A scan records the times of the
-// folders it read; if they all still match, nothing the scan saw has changed.
+// A folder's mtime moves whenever an entry is created, removed or renamed in it, and nearly every
+// write to a cache is one of those (blobs and links arrive by rename). The exception is a ref:
+// huggingface_hub rewrites refs/<name> in place when a branch moves, which moves the file's time
+// but not its folder's, so ref files are stamped too. A scan records the times of what it read;
+// if they all still match, nothing the scan saw has changed.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +13,14 @@
 #include <string_view>
 #include <vector>
 
+struct stat;
+
 namespace hub::cache {
 
 namespace stdfs = std::filesystem;
 
-// A folder of a repo whose modification time a scan recorded.
-struct DirStamp {
+// A folder (or ref file) of a repo whose modification time a scan recorded.
+struct PathStamp {
   std::string rel;  // relative to the repo folder, '/'-separated
   // Nanoseconds; -1 = absent; 0 = too recent to trust (a change in the same clock tick would
   // not move it), which forces a rescan.
@@ -25,11 +29,13 @@ struct DirStamp {
 
 // Modification time of a folder in nanoseconds; -1 when it does not exist or is not a folder.
 std::int64_t dir_mtime_ns(const stdfs::path& dir);
+// Modification time of what `st` describes, in nanoseconds.
+std::int64_t mtime_ns(const struct stat& st);
 // Current time in nanoseconds on the clock file systems stamp folders with.
 std::int64_t now_ns();
 
 // Compact text form stored in the index: one "<mtime_ns> <rel>\n" line per folder.
-std::string encode_stamps(const std::vector<DirStamp>& stamps);
+std::string encode_stamps(const std::vector<PathStamp>& stamps);
 
 // An open handle on the cache root, so that checking thousands of repos resolves short relative
 // paths instead of walking the full path each time.
@@ -40,8 +46,8 @@ class RootHandle {
   RootHandle(const RootHandle&) = delete;
   RootHandle& operator=(const RootHandle&) = delete;
 
-  // True when every stamp in `encoded` still matches the folder under <root>/<folder>.
-  // False for an empty or malformed encoding, or any stamp of 0.
+  // True when every stamp in `encoded` still matches the folder or regular file under
+  // <root>/<folder>. False for an empty or malformed encoding, or any stamp of 0.
   bool unchanged(std::string_view folder, std::string_view encoded) const;
 
  private:

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -80,12 +81,16 @@ inline void age(const stdfs::path& p, int seconds_ago = 3600) {
   ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
 }
 
-// Ages every folder below (and including) `dir`.
+// Ages every folder below (and including) `dir`, and the ref files (which are stamped too).
 inline void age_tree(const stdfs::path& dir, int seconds_ago = 3600) {
-  std::vector<stdfs::path> dirs{dir};
-  for (auto it = stdfs::recursive_directory_iterator(dir); it != stdfs::recursive_directory_iterator(); ++it)
-    if (it->is_directory() && !it->is_symlink()) dirs.push_back(it->path());
-  for (const auto& d : dirs) age(d, seconds_ago);
+  std::vector<stdfs::path> paths{dir};
+  for (auto it = stdfs::recursive_directory_iterator(dir); it != stdfs::recursive_directory_iterator(); ++it) {
+    if (it->is_symlink()) continue;
+    const stdfs::path rel = it->path().lexically_relative(dir);
+    if (it->is_directory() || std::find(rel.begin(), rel.end(), stdfs::path("refs")) != rel.end())
+      paths.push_back(it->path());
+  }
+  for (const auto& p : paths) age(p, seconds_ago);
 }
 
 class FakeCache {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "cache/index.h"
@@ -275,6 +276,36 @@ TEST_CASE("list: changes behind the index's back show up", "[cache]") {
     Cache fresh(tmp.path());
     CHECK(fresh.list().size() == 2);
   }
+}
+
+// huggingface_hub moves a branch by rewriting refs/<name> in place: refs/ keeps its time, and
+// when the new commit is already cached nothing else changes either.
+TEST_CASE("list: a ref rewritten in place to a cached commit is seen", "[cache]") {
+  TempDir tmp;
+  FakeCache fake(tmp.path());
+  RepoId a = model("acme/a");
+  fake.add_file(a, kCommitA, "config.json", "{}");
+  fake.add_file(a, kCommitB, "config.json", "{\"v\": 2}");
+  fake.ref(a, "main", kCommitA);
+  age_tree(tmp.path());
+  Cache cache(tmp.path());
+  REQUIRE(find_rev(*find_repo(cache.list(), a), kCommitA)->refs == std::vector<std::string>{"main"});
+  REQUIRE(cache.index().last_reconcile().scanned == 1);
+  cache.list();
+  REQUIRE(cache.index().last_reconcile().unchanged == 1);
+
+  const auto refs_time = stdfs::last_write_time(fake.repo_dir(a) / "refs");
+  {
+    std::ofstream out(fake.repo_dir(a) / "refs" / "main", std::ios::binary | std::ios::trunc);
+    out << kCommitB;
+  }
+  REQUIRE(stdfs::last_write_time(fake.repo_dir(a) / "refs") == refs_time);  // the folder did not move
+  auto repos = cache.list();
+  CHECK(cache.index().last_reconcile().scanned == 1);
+  const CachedRepo* r = find_repo(repos, a);
+  REQUIRE(r);
+  CHECK(find_rev(*r, kCommitB)->refs == std::vector<std::string>{"main"});
+  CHECK(find_rev(*r, kCommitA)->refs.empty());
 }
 
 TEST_CASE("list: a corrupt index file is moved aside and rebuilt", "[cache]") {
