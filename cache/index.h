@@ -26,9 +26,10 @@ namespace stdfs = std::filesystem;
 
 // What the last reconcile() or rebuild() did (for tests and diagnostics).
 struct ReconcileStats {
-  std::size_t unchanged = 0;  // repos answered from the tables
-  std::size_t scanned = 0;    // repos read from disk (new, changed or marked dirty)
-  std::size_t dropped = 0;    // repos whose folder vanished
+  std::size_t unchanged = 0;   // repos answered from the tables
+  std::size_t scanned = 0;     // repos read from disk (new, changed or marked dirty)
+  std::size_t dropped = 0;     // repos whose folder vanished
+  bool from_snapshot = false;  // the listing came from the listing snapshot (no table reads)
 };
 
 class Index {
@@ -68,8 +69,9 @@ class Index {
   // repos cost a few stat calls each and take no write lock. Blob contents changed in place are not noticed (that is
   // what verify is for). Throws Errc::not_cached when the root is missing, Errc::io.
   void reconcile();
-  // reconcile() then list_repos(), faster: the tables are read while the disk is checked, and
-  // read again only when the check found changes.
+  // reconcile() then list_repos(), faster: from the listing snapshot (cache/listing_snapshot.h)
+  // while its stamps hold, rescanning only the repos that changed when the cache root did not,
+  // and saving a new snapshot after reading the tables.
   std::vector<CachedRepo> reconciled_listing();
   // Drops every row and rebuilds from a full scan of the disk. Snapshot last-use times and
   // pins (which the disk does not record) are carried over; verification times are not.

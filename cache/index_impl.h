@@ -3,9 +3,9 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +25,9 @@ struct Index::Impl {
   std::string fallback_reason;
   // Cache-level warnings of the last reconcile (entries at the root that are not repos).
   std::vector<std::string> root_warnings;  // guarded by mu
-  ReconcileStats stats;                    // guarded by mu
+  // The root folder's time when the last reconcile read it (0 = too recent to trust).
+  std::int64_t root_stamp = 0;  // guarded by mu
+  ReconcileStats stats;         // guarded by mu
 
   // Opens <root>/.libhub/index.db, moving a corrupt file aside and falling back to an
   // in-memory database when the file cannot be used at all.
@@ -35,11 +37,26 @@ struct Index::Impl {
   // Replaces the rows of one repo by what a scan found, keeping what only the index knows
   // (last_used, pinned, verified_at of unchanged blobs). Runs inside the caller's transaction.
   void store_scan(const ScannedRepo& scan);
-  // Index::reconcile with `mu` held; runs `meanwhile` (if any) on this thread while the stamps
-  // are being checked. True when it changed the tables.
-  bool reconcile(const std::function<void()>& meanwhile);
+  // Index::reconcile with `mu` held. True when it changed the tables.
+  bool reconcile();
   // Index::list_repos with `mu` held.
   std::vector<CachedRepo> list_repos();
+
+  // The listing snapshot (cache/listing_snapshot.h), index_listing.cc.
+  struct SnapshotCheck {
+    // Every stamp held (the root's included): the listing, as the snapshot has it.
+    std::optional<std::vector<CachedRepo>> listing;
+    // The root's held but these repo folders changed: rescanning them is enough.
+    std::optional<std::vector<std::string>> changed;
+  };
+  // Checks the snapshot's stamps against the disk. Neither member set: no usable snapshot, or
+  // the root changed (a full reconcile is needed).
+  SnapshotCheck check_snapshot();
+  // Rescans these repo folders (known to the index, still at the root), in one transaction.
+  void rescan(const std::vector<std::string>& folders);
+  // list_repos(), and a new snapshot of it when the stamps are worth keeping; in one write
+  // transaction, so that the snapshot matches the tables it was read from.
+  std::vector<CachedRepo> list_and_save_snapshot();
 };
 
 }  // namespace hub::cache

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -16,14 +15,10 @@
 
 #include "cache/index.h"
 #include "cache/index_impl.h"
+#include "cache/stamp_check.h"
 
 namespace hub::cache {
 namespace {
-
-// Folder times within this margin of "now" are not trusted (recorded as 0): a change in the
-// same clock tick as the scan would leave them unchanged. Coarse file-system clocks tick in
-// milliseconds; one second leaves room for clock adjustments too.
-constexpr std::int64_t kRacyMarginNs = 1'000'000'000;
 
 std::string_view blob_kind(std::string_view name) {
   if (is_sha256(name)) return "sha256";
@@ -46,83 +41,6 @@ struct KnownRepo {
   std::string folder;
   std::string stamps;
   bool on_disk = false;
-};
-
-// Checks the stamps of many repos: a stat costs microseconds and a cache of 10,000 repos has
-// some 40,000 folders to check. Helper threads start at once and check repos as the calling
-// thread reads them from the tables (publish), then while it does other work (reading the root,
-// the listing); finish() makes the calling thread help with what is left and returns one flag
-// per repo (1 = unchanged).
-class StampCheck {
- public:
-  // `repos` has its final capacity: entries published so far never move.
-  StampCheck(const stdfs::path& root, const std::vector<KnownRepo>& repos)
-      : handle_(root), repos_(repos), same_(repos.capacity(), 0) {
-    const std::size_t chunks = (repos.capacity() + kChunk - 1) / kChunk;
-    std::size_t helpers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8) - 1;
-    helpers = std::min(helpers, chunks > 1 ? chunks - 1 : 0);
-    try {
-      for (std::size_t i = 0; i < helpers; ++i) helpers_.emplace_back([this] { work(); });
-    } catch (const std::system_error&) {
-      // No more threads: the calling thread checks the rest in finish().
-    }
-  }
-  StampCheck(const StampCheck&) = delete;
-  StampCheck& operator=(const StampCheck&) = delete;
-  ~StampCheck() {
-    close();
-    join();
-  }
-
-  // The first `count` entries of `repos` are ready to be checked.
-  void publish(std::size_t count) {
-    published_.store(count, std::memory_order_release);
-    published_.notify_all();
-  }
-
-  std::vector<char> finish() {
-    close();
-    work();
-    join();
-    same_.resize(published_.load() & ~kClosed);
-    return std::move(same_);
-  }
-
- private:
-  static constexpr std::size_t kChunk = 256;
-  static constexpr std::size_t kClosed = static_cast<std::size_t>(1) << 63;
-
-  // No more entries will come: `published_` is final.
-  void close() {
-    published_.fetch_or(kClosed, std::memory_order_acq_rel);
-    published_.notify_all();
-  }
-
-  void work() {
-    for (std::size_t begin; (begin = next_.fetch_add(kChunk)) < same_.size();) {
-      const std::size_t want = std::min(begin + kChunk, same_.size());
-      std::size_t ready = published_.load(std::memory_order_acquire);
-      while ((ready & kClosed) == 0 && ready < want) {
-        published_.wait(ready, std::memory_order_acquire);
-        ready = published_.load(std::memory_order_acquire);
-      }
-      const std::size_t end = std::min(want, ready & ~kClosed);
-      for (std::size_t i = begin; i < end; ++i)
-        same_[i] = !repos_[i].dirty && handle_.unchanged(repos_[i].folder, repos_[i].stamps);
-    }
-  }
-
-  void join() {
-    for (auto& t : helpers_)
-      if (t.joinable()) t.join();
-  }
-
-  RootHandle handle_;
-  const std::vector<KnownRepo>& repos_;
-  std::vector<char> same_;
-  std::atomic<std::size_t> next_{0};
-  std::atomic<std::size_t> published_{0};  // count, with kClosed set once final
-  std::vector<std::thread> helpers_;       // last member: joined before the rest is destroyed
 };
 
 }  // namespace
@@ -233,24 +151,21 @@ void Index::Impl::store_scan(const ScannedRepo& scan) {
 
 void Index::reconcile() {
   std::lock_guard lock(impl_->mu);
-  impl_->reconcile(nullptr);
+  impl_->reconcile();
 }
 
-std::vector<CachedRepo> Index::reconciled_listing() {
-  std::lock_guard lock(impl_->mu);
-  // Read the tables while the stamps are checked; read again only when the disk had changed.
-  std::vector<CachedRepo> out;
-  if (impl_->reconcile([&] { out = impl_->list_repos(); })) out = impl_->list_repos();
-  return out;
-}
-
-bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
+bool Index::Impl::reconcile() {
   stats = {};
   // The root is listed on another thread while this one reads the tables.
   std::vector<RootEntry> entries;
   std::exception_ptr root_error;
+  std::int64_t root_mtime = 0;
   auto list_root = [&] {
     try {
+      // The time before the listing (like the repos' stamps): a change while reading moves it.
+      const std::int64_t racy_after = now_ns() - kRacyMarginNs;
+      root_mtime = dir_mtime_ns(root);
+      if (root_mtime >= racy_after) root_mtime = 0;
       entries = read_root(root);
     } catch (...) {
       root_error = std::current_exception();
@@ -273,7 +188,7 @@ bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
   // folders are still there and which are new (a vanished folder fails its check and is
   // dropped below, never rescanned). One read transaction: the bound holds for the rows read.
   std::vector<KnownRepo> known;
-  std::optional<StampCheck> check;
+  std::optional<StampCheck<KnownRepo>> check;
   {
     sql::Transaction snapshot(*db, sql::Transaction::Kind::read);
     // Room for every row: ids start at 1, so the largest bounds the count (and, unlike COUNT(*),
@@ -299,6 +214,7 @@ bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
 
   if (lister.joinable()) lister.join();
   if (root_error) std::rethrow_exception(root_error);
+  root_stamp = root_mtime;
   std::vector<std::string> warnings;
   std::vector<RepoFolder> fresh;
   for (auto& e : entries) {
@@ -310,7 +226,6 @@ bool Index::Impl::reconcile(const std::function<void()>& meanwhile) {
     }
   }
   root_warnings = std::move(warnings);
-  if (meanwhile) meanwhile();
 
   // Decided from stat calls alone, outside any transaction, so that an unchanged cache never
   // takes the write lock.

@@ -87,6 +87,33 @@ CREATE TABLE incomplete (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: ref files are stamped too (cache/stamps.h), so every repo is rescanned once; and the
+// listing snapshot (cache/listing_snapshot.h), whose row any write to the tables it is built
+// from drops. `blobs` and `files` are not among them: the listing only holds their summaries, kept
+// in `repos`.
+constexpr const char* kMigrationV2 = R"sql(
+UPDATE repos SET stamps = '';
+
+-- The snapshot itself is the file .libhub/listing.bin; this row names the one that matches the
+-- tables (the file starts with the same token). No row: no valid snapshot.
+CREATE TABLE listing_snapshot (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  token TEXT NOT NULL
+);
+)sql";
+
+// The listing snapshot's invalidation: one trigger per table and statement kind.
+std::string snapshot_triggers() {
+  std::string sql;
+  for (const char* table : {"repos", "refs", "snapshots", "incomplete"}) {
+    for (const char* event : {"INSERT", "UPDATE", "DELETE"}) {
+      sql += std::string("CREATE TRIGGER ") + table + "_" + event + "_drops_listing AFTER " + event + " ON " + table +
+             " BEGIN DELETE FROM listing_snapshot; END;\n";
+    }
+  }
+  return sql;
+}
+
 int user_version(sql::Db& db) {
   auto st = db.prepare("PRAGMA user_version");
   return st.step() ? static_cast<int>(st.integer(0)) : 0;
@@ -119,7 +146,12 @@ void open_schema(sql::Db& db) {
     db.exec(kSchemaV1);
     version = 1;
   }
-  // Later migrations go here: if (version == 1) { ...; version = 2; }
+  if (version == 1) {
+    db.exec(kMigrationV2);
+    db.exec(snapshot_triggers());
+    version = 2;
+  }
+  // Later migrations go here: if (version == 2) { ...; version = 3; }
   db.exec("PRAGMA user_version = " + std::to_string(version));
   tx.commit();
 }

@@ -7,7 +7,7 @@
 namespace hub::cache {
 
 // The version migrate() brings a database to.
-inline constexpr int kIndexSchemaVersion = 1;
+inline constexpr int kIndexSchemaVersion = 2;
 
 // Sets the connection pragmas (WAL, busy timeout, foreign keys) and migrates the schema to
 // kIndexSchemaVersion. A database from a newer libhub (higher user_version) is refused with

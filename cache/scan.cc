@@ -131,6 +131,7 @@ class RepoScanner {
     scan_refs();
     scan_snapshots();
     check_refs();
+    keep_ref_stamps();
     summarize();
     return std::move(out_);
   }
@@ -201,7 +202,7 @@ class RepoScanner {
         continue;
       }
       // huggingface_hub rewrites a moved branch in place: only the file's own time tells.
-      record_stamp("refs/" + name, mtime_ns(st));
+      ref_stamps_.push_back({"refs/" + name, mtime_ns(st)});
       std::ifstream in(dir / e.name, std::ios::binary);
       if (!in) {
         warn("refs/" + name + ": cannot be read");
@@ -294,6 +295,20 @@ class RepoScanner {
     }
   }
 
+  // Ref files are stamped unless the repo has one snapshot and every ref points at it, the
+  // shape of nearly every cached repo: there, a ref rewritten in place either keeps its commit
+  // or moves to a commit with no snapshot yet, and huggingface_hub creates that snapshot's folder
+  // (moving snapshots/) as it downloads. Only a ref moved with no download at all would wait for
+  // the repo's next change to show. Saves one stat per repo on every listing.
+  void keep_ref_stamps() {
+    const bool one_snapshot_all_refs =
+        out_.snapshots.size() == 1 && std::all_of(out_.refs.begin(), out_.refs.end(), [&](const auto& ref) {
+          return ref.second == out_.snapshots.front().commit;
+        });
+    if (one_snapshot_all_refs) return;
+    for (auto& [rel, mtime] : ref_stamps_) record_stamp(std::move(rel), mtime);
+  }
+
   // Sizes count each distinct blob once; a plain file (systems without symlinks) is its own blob.
   void summarize() {
     std::map<std::string, const ScannedFile*> repo_blobs;
@@ -329,6 +344,7 @@ class RepoScanner {
   std::int64_t racy_after_ns_;
   BlobMatcher matcher_;
   ScannedRepo out_;
+  std::vector<PathStamp> ref_stamps_;  // kept or not by keep_ref_stamps()
 };
 
 }  // namespace

@@ -7,6 +7,8 @@ list(APPEND HUB_SOURCES
      ${PROJECT_SOURCE_DIR}/cache/index_schema.cc
      ${PROJECT_SOURCE_DIR}/cache/index.cc
      ${PROJECT_SOURCE_DIR}/cache/index_reconcile.cc
+     ${PROJECT_SOURCE_DIR}/cache/index_listing.cc
+     ${PROJECT_SOURCE_DIR}/cache/listing_snapshot.cc
      ${PROJECT_SOURCE_DIR}/cache/scan.cc
      ${PROJECT_SOURCE_DIR}/cache/stamps.cc
      ${PROJECT_SOURCE_DIR}/cache/cache.cc

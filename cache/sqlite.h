@@ -43,6 +43,8 @@ class Stmt {
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, double value);
   Stmt& bind_null(int index);
+  // Binds bytes as a BLOB (bind(string_view) binds TEXT).
+  Stmt& bind_blob(int index, std::string_view bytes);
 
   // True while a row is available; false when the statement is done.
   bool step();
@@ -50,6 +52,7 @@ class Stmt {
   void run();
 
   std::string text(int column) const;
+  std::string blob(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;

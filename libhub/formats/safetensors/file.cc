@@ -1,6 +1,5 @@
 // File: a read-only mapping of a safetensors file plus its validated header.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/mapped_file.h"
 #include "formats/safetensors/parse.h"
 #include "formats/safetensors/strict_json.h"
 #include "hub/error.h"
@@ -20,29 +20,6 @@ namespace {
   throw Error(Errc::io, path.string() + ": " + what + ": " + std::strerror(err), ErrorContext{.path = path.string()});
 }
 
-// An owned read-only mapping; unmapped by the destructor.
-class Mapping {
- public:
-  Mapping() = default;
-  Mapping(void* addr, std::size_t size) : addr_(addr), size_(size) {}
-  ~Mapping() {
-    if (addr_) ::munmap(addr_, size_);
-  }
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-  Mapping& operator=(Mapping&& o) noexcept {
-    std::swap(addr_, o.addr_);
-    std::swap(size_, o.size_);
-    return *this;
-  }
-
-  std::span<const std::byte> bytes() const { return {static_cast<const std::byte*>(addr_), size_}; }
-
- private:
-  void* addr_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 // Closes a descriptor on scope exit; the mapping outlives it.
 struct FdGuard {
   int fd;
@@ -53,7 +30,7 @@ struct FdGuard {
 
 struct File::Impl {
   std::string label;
-  Mapping mapping;                   // empty for from_buffer
+  fs::MappedFile mapping;            // empty for from_buffer
   std::span<const std::byte> bytes;  // the whole file
   detail::Header header;
   std::vector<std::size_t> by_name;  // indices into header.entries, sorted by name
@@ -92,9 +69,7 @@ File File::open(const std::filesystem::path& path) {
     static constexpr std::byte kEmpty[8] = {};
     detail::parse_header(std::span<const std::byte>(kEmpty, static_cast<std::size_t>(size)), impl->label);
   }
-  void* addr = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
-  if (addr == MAP_FAILED) io_error(path, "cannot map " + std::to_string(size) + " bytes", errno);
-  impl->mapping = Mapping(addr, static_cast<std::size_t>(size));
+  impl->mapping = fs::MappedFile(fd, static_cast<std::size_t>(size), path);
   impl->bytes = impl->mapping.bytes();
   impl->header = detail::parse_header(impl->bytes, impl->label);
   impl->index_names();

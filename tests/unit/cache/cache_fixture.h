@@ -14,10 +14,12 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache/layout.h"
 #include "core/hashing.h"
 #include "core/strings.h"
+#include "hub/cache.h"
 #include "hub/repo.h"
 
 namespace hub::test {
@@ -141,5 +143,21 @@ class FakeCache {
 };
 
 inline RepoId model(std::string_view name) { return RepoId::parse(name); }
+
+inline const CachedRepo* find_repo(const std::vector<CachedRepo>& repos, const RepoId& id) {
+  auto it = std::find_if(repos.begin(), repos.end(), [&](const CachedRepo& r) { return r.repo == id; });
+  return it == repos.end() ? nullptr : &*it;
+}
+
+inline const CachedRevision* find_rev(const CachedRepo& repo, const std::string& commit) {
+  auto it = std::find_if(repo.revisions.begin(), repo.revisions.end(),
+                         [&](const CachedRevision& r) { return r.commit == commit; });
+  return it == repo.revisions.end() ? nullptr : &*it;
+}
+
+inline bool has_warning(const std::vector<std::string>& warnings, std::string_view needle) {
+  return std::any_of(warnings.begin(), warnings.end(),
+                     [&](const std::string& w) { return w.find(needle) != std::string::npos; });
+}
 
 }  // namespace hub::test

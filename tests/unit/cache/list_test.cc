@@ -16,26 +16,6 @@
 using namespace hub;
 using namespace hub::test;
 
-namespace {
-
-const CachedRepo* find_repo(const std::vector<CachedRepo>& repos, const RepoId& id) {
-  auto it = std::find_if(repos.begin(), repos.end(), [&](const CachedRepo& r) { return r.repo == id; });
-  return it == repos.end() ? nullptr : &*it;
-}
-
-const CachedRevision* find_rev(const CachedRepo& repo, const std::string& commit) {
-  auto it = std::find_if(repo.revisions.begin(), repo.revisions.end(),
-                         [&](const CachedRevision& r) { return r.commit == commit; });
-  return it == repo.revisions.end() ? nullptr : &*it;
-}
-
-bool has_warning(const std::vector<std::string>& warnings, std::string_view needle) {
-  return std::any_of(warnings.begin(), warnings.end(),
-                     [&](const std::string& w) { return w.find(needle) != std::string::npos; });
-}
-
-}  // namespace
-
 TEST_CASE("list: sizes are sums of distinct blobs, refs per revision", "[cache]") {
   TempDir tmp;
   FakeCache fake(tmp.path());
