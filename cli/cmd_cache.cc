@@ -21,9 +21,9 @@ namespace {
 namespace stdfs = std::filesystem;
 
 // "3 days ago", like huggingface_hub's scan-cache.
-std::string time_ago(double when) {
+std::string time_ago(double when, std::time_t now = std::time(nullptr)) {
   if (when <= 0) return "never";
-  double d = static_cast<double>(std::time(nullptr)) - when;
+  double d = static_cast<double>(now) - when;
   if (d < 60) return "a few seconds ago";
   struct Unit {
     const char* name;
@@ -79,7 +79,11 @@ nlohmann::json repo_json(const CachedRepo& r) {
 // cells as strings of their own were ninety thousand allocations to make and free.
 class TextTable {
  public:
-  explicit TextTable(std::size_t columns) : width_(columns, 0) {}
+  // `rows` (with the title row) and the cells' usual width only size the buffers up front.
+  TextTable(std::size_t columns, std::size_t rows, std::size_t cell_bytes) : width_(columns, 0) {
+    text_.reserve(rows * columns * cell_bytes);
+    ends_.reserve(rows * columns);
+  }
 
   void cell(std::string_view text) {
     std::size_t& w = width_[ends_.size() % width_.size()];
@@ -88,12 +92,11 @@ class TextTable {
     ends_.push_back(text_.size());
   }
 
-  // One write for the whole table: line by line through iostream cost more than building it.
+  // Written in large blocks: line by line through iostream cost more than building the table.
   void print(std::ostream& os) const {
-    std::size_t line_width = 0;
-    for (std::size_t w : width_) line_width += w + 2;
+    constexpr std::size_t kBlock = 1 << 16;
     std::string out;
-    out.reserve(ends_.size() / width_.size() * line_width);
+    out.reserve(kBlock + 1024);
     std::size_t begin = 0;
     for (std::size_t i = 0; i < ends_.size(); ++i) {
       const std::size_t column = i % width_.size(), size = ends_[i] - begin;
@@ -102,6 +105,10 @@ class TextTable {
         out.append(width_[column] - size + 2, ' ');
       } else {
         out += '\n';
+        if (out.size() >= kBlock) {
+          os.write(out.data(), static_cast<std::streamsize>(out.size()));
+          out.clear();
+        }
       }
       begin = ends_[i];
     }
@@ -142,13 +149,14 @@ int run_ls(const GlobalOptions& g) {
   } else if (g.quiet) {
     for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";
   } else {
-    TextTable table(9);
+    TextTable table(9, listing.repos.size() + 1, 12);
     for (const char* title : {"REPO ID", "TYPE", "SIZE", "FILES", "REVS", "REFS", "PINNED", "LAST USED", "PATH"}) {
       table.cell(title);
     }
     std::size_t partial = 0;
     std::uint64_t partial_bytes = 0;
     std::string refs, pinned;
+    const std::time_t now = std::time(nullptr);
     for (const auto& r : listing.repos) {
       refs.clear();
       pinned.clear();
@@ -168,7 +176,7 @@ int run_ls(const GlobalOptions& g) {
       table.cell(std::to_string(r.revisions.size()));
       table.cell(refs.empty() ? "-" : refs);
       table.cell(pinned.empty() ? "-" : pinned);
-      table.cell(time_ago(used));
+      table.cell(time_ago(used, now));
       table.cell(r.path.native());
       for (const auto& p : r.incomplete) {
         ++partial;
