@@ -18,9 +18,9 @@ if [ "${HUB_SKIP_SANITIZE:-0}" != 1 ]; then
   # fuzzes for HUB_FUZZ_SECONDS (20 s) below, under ASan/UBSan, from its seed corpus.
   fuzz=OFF
   fuzz_targets=()
-  if command -v clang++ >/dev/null; then fuzz=ON; fuzz_targets=(safetensors_fuzz tokenizer_fuzz regex_fuzz); fi
+  if command -v clang++ >/dev/null; then fuzz=ON; fuzz_targets=(safetensors_fuzz tokenizer_fuzz regex_fuzz listing_snapshot_fuzz); fi
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHUB_SANITIZE=ON -DHUB_FUZZ=$fuzz >/dev/null
-  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay tokenizer_replay regex_replay \
+  cmake --build build-asan -j"$(nproc)" --target hub_tests hub_cli safetensors_replay tokenizer_replay regex_replay listing_snapshot_replay \
     "${fuzz_targets[@]}"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-asan/bin/hub_tests
   # The loopback integration tests drive the sanitized hub binary. The tokenizer differential test
