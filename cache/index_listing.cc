@@ -17,6 +17,17 @@ namespace {
 
 stdfs::path snapshot_path(const stdfs::path& root) { return index_path(root).parent_path() / "listing.bin"; }
 
+// Temporary files of saves that died before their rename (".listing.bin.<hex>.tmp"). Saves run
+// under the index's write lock, one at a time: while one runs, any such file is a dead one's.
+void remove_dead_temporaries(const stdfs::path& snapshot) {
+  const std::string prefix = "." + snapshot.filename().string() + ".";
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(snapshot.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".tmp")) stdfs::remove(e.path(), ec);
+  }
+}
+
 // A stamp of 0 ("too recent to trust") fails every check: a snapshot holding one would only be
 // decoded to be thrown away.
 bool has_untrusted_stamp(std::string_view encoded) {
@@ -123,6 +134,7 @@ std::vector<CachedRepo> Index::Impl::list_and_save_snapshot() {
       // The file first (written whole, then renamed into place), then the row naming it: a
       // crash in between leaves a file no row names.
       const std::string token = random_hex(16);
+      remove_dead_temporaries(snapshot_path(root));
       fs::write_file_atomic(snapshot_path(root),
                             encode_listing_snapshot(token, root_stamp, root_warnings, repos, listing));
       db->prepare("INSERT OR REPLACE INTO listing_snapshot(id, token) VALUES(1, ?1)").bind(1, token).run();

@@ -243,6 +243,15 @@ TEST_CASE("listing snapshot: answers an unchanged cache, as the tables would", "
     CHECK_FALSE(c.stats().from_snapshot);
     CHECK(find_rev(*find_repo(repos, c.a), kCommitA)->pinned);
   }
+  SECTION("a save that died before its rename leaves nothing behind for long") {
+    const stdfs::path dead = c.tmp.path() / ".libhub" / ".listing.bin.0badc0de.tmp";
+    write_bytes(dead, "half a snapshot");
+    c.cache->pin(c.b);  // the next listing saves a new snapshot
+    c.list();
+    CHECK_FALSE(stdfs::exists(dead));
+    CHECK(stdfs::exists(c.tmp.path() / ".libhub" / "index.db"));
+    CHECK(stdfs::exists(c.tmp.path() / ".libhub" / "listing.bin"));
+  }
   SECTION("a missing or damaged snapshot file is rebuilt from the tables") {
     const stdfs::path file = c.tmp.path() / ".libhub" / "listing.bin";
     SECTION("missing") { stdfs::remove(file); }
