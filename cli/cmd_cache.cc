@@ -139,7 +139,7 @@ int run_ls(const GlobalOptions& g) {
     std::string text = "[";
     for (std::size_t i = 0; i < listing.repos.size(); ++i) {
       text += i == 0 ? "\n  " : ",\n  ";
-      for (char c : repo_json(listing.repos[i]).dump(2)) {
+      for (char c : json_text(repo_json(listing.repos[i]))) {
         text += c;
         if (c == '\n') text += "  ";
       }
@@ -233,13 +233,12 @@ int run_rm(const RmArgs& a, const GlobalOptions& g) {
   Cache cache(root);
   RemoveReport r = cache.remove(repo, revision);
   if (g.json) {
-    std::cout << nlohmann::json({{"repo", repo.name},
-                                 {"type", std::string(to_string(repo.type))},
-                                 {"snapshots_removed", r.snapshots_removed},
-                                 {"blobs_removed", r.blobs_removed},
-                                 {"bytes_freed", r.bytes_freed},
-                                 {"repo_removed", r.repo_removed}})
-                     .dump(2)
+    std::cout << json_text(nlohmann::json({{"repo", repo.name},
+                                           {"type", std::string(to_string(repo.type))},
+                                           {"snapshots_removed", r.snapshots_removed},
+                                           {"blobs_removed", r.blobs_removed},
+                                           {"bytes_freed", r.bytes_freed},
+                                           {"repo_removed", r.repo_removed}}))
               << "\n";
   } else if (!g.quiet) {
     for (const auto& c : r.snapshots_removed) std::cout << "removed snapshot " << c << "\n";
@@ -315,13 +314,12 @@ int run_verify(const GlobalOptions& g) {
                          {"name", c.name},
                          {"actual", c.actual},
                          {"quarantined", c.quarantined.string()}});
-    std::cout << nlohmann::json({{"blobs_checked", r.blobs_checked},
-                                 {"bytes_checked", r.bytes_checked},
-                                 {"skipped", r.skipped},
-                                 {"corrupt", corrupt},
-                                 {"errors", r.errors},
-                                 {"seconds", seconds}})
-                     .dump(2)
+    std::cout << json_text(nlohmann::json({{"blobs_checked", r.blobs_checked},
+                                           {"bytes_checked", r.bytes_checked},
+                                           {"skipped", r.skipped},
+                                           {"corrupt", corrupt},
+                                           {"errors", r.errors},
+                                           {"seconds", seconds}}))
               << "\n";
     return status;
   }
@@ -351,7 +349,7 @@ int run_reindex(const GlobalOptions& g) {
   stdfs::path root = cache_root(g);
   if (!cache_exists(root)) {
     if (g.json)
-      std::cout << nlohmann::json({{"repos", 0}, {"size", 0}}).dump(2) << "\n";
+      std::cout << json_text({{"repos", 0}, {"size", 0}}) << "\n";
     else if (!g.quiet)
       std::cerr << "no cache at " << root.string() << "\n";
     return 0;
@@ -362,7 +360,8 @@ int run_reindex(const GlobalOptions& g) {
   CacheListing listing = cache.listing();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (g.json) {
-    std::cout << nlohmann::json({{"repos", listing.repos.size()}, {"size", listing.size}, {"milliseconds", ms}}).dump(2)
+    std::cout << json_text(
+                     nlohmann::json({{"repos", listing.repos.size()}, {"size", listing.size}, {"milliseconds", ms}}))
               << "\n";
   } else if (!g.quiet) {
     std::cout << "Reindexed " << listing.repos.size() << " repo(s), " << format_size(listing.size) << " in "
@@ -400,17 +399,16 @@ int run_gc(const GcArgs& a, const GlobalOptions& g) {
                          {"last_used", x.last_used},
                          {"bytes_freed", x.bytes_freed},
                          {"blobs_removed", x.blobs_removed}});
-    std::cout << nlohmann::json({{"dry_run", r.dry_run},
-                                 {"max_size", r.max_bytes},
-                                 {"size_before", r.size_before},
-                                 {"size_after", r.size_after},
-                                 {"bytes_freed", r.bytes_freed},
-                                 {"blobs_removed", r.blobs_removed},
-                                 {"snapshots_removed", removed},
-                                 {"pinned_kept", r.pinned_kept},
-                                 {"blobs_in_use", r.blobs_in_use},
-                                 {"budget_met", r.budget_met}})
-                     .dump(2)
+    std::cout << json_text(nlohmann::json({{"dry_run", r.dry_run},
+                                           {"max_size", r.max_bytes},
+                                           {"size_before", r.size_before},
+                                           {"size_after", r.size_after},
+                                           {"bytes_freed", r.bytes_freed},
+                                           {"blobs_removed", r.blobs_removed},
+                                           {"snapshots_removed", removed},
+                                           {"pinned_kept", r.pinned_kept},
+                                           {"blobs_in_use", r.blobs_in_use},
+                                           {"budget_met", r.budget_met}}))
               << "\n";
     return 0;
   }
@@ -447,12 +445,11 @@ int run_pin(const PinArgs& a, const GlobalOptions& g, bool pin) {
   std::string rev = revision.value_or("main");
   std::string commit = pin ? cache.pin(repo, rev) : cache.unpin(repo, rev);
   if (g.json)
-    std::cout << nlohmann::json({{"repo", repo.name},
-                                 {"type", std::string(to_string(repo.type))},
-                                 {"revision", rev},
-                                 {"commit", commit},
-                                 {"pinned", pin}})
-                     .dump(2)
+    std::cout << json_text(nlohmann::json({{"repo", repo.name},
+                                           {"type", std::string(to_string(repo.type))},
+                                           {"revision", rev},
+                                           {"commit", commit},
+                                           {"pinned", pin}}))
               << "\n";
   else if (!g.quiet)
     std::cout << (pin ? "Pinned " : "Unpinned ") << repo.display() << "@" << commit
@@ -487,14 +484,13 @@ int run_prune(const PruneArgs& a, const GlobalOptions& g) {
                          {"path", x.path},
                          {"kind", x.kind},
                          {"bytes", x.bytes}});
-    std::cout << nlohmann::json({{"dry_run", r.dry_run},
-                                 {"older_than", options.older_than_seconds},
-                                 {"removed", removed},
-                                 {"bytes_freed", r.bytes_freed},
-                                 {"recent_kept", r.recent_kept},
-                                 {"in_use", r.in_use},
-                                 {"errors", r.errors}})
-                     .dump(2)
+    std::cout << json_text(nlohmann::json({{"dry_run", r.dry_run},
+                                           {"older_than", options.older_than_seconds},
+                                           {"removed", removed},
+                                           {"bytes_freed", r.bytes_freed},
+                                           {"recent_kept", r.recent_kept},
+                                           {"in_use", r.in_use},
+                                           {"errors", r.errors}}))
               << "\n";
     return status;
   }

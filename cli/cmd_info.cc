@@ -34,7 +34,7 @@ int run_ls(const RepoArgs& a, const GlobalOptions& g) {
   if (g.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& f : files) out.push_back(file_json(f));
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
   }
   std::uint64_t total = 0;
@@ -75,7 +75,7 @@ int run_info(const RepoArgs& a, const GlobalOptions& g) {
                         {"tags_refs", ref_names(refs.tags)},
                         {"pull_requests", ref_names(refs.pull_requests)}};
   if (g.json) {
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
   }
   std::cout << info.repo.display() << " (" << to_string(info.repo.type) << ")\n"

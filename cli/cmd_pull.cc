@@ -57,7 +57,7 @@ int run_pull(const PullArgs& a, const GlobalOptions& g) {
                           {"bytes_downloaded", r.bytes_downloaded},
                           {"files", files},
                           {"skipped", r.skipped}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
   }
   if (!g.quiet) {

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -42,5 +43,8 @@ void register_run(CLI::App& app, GlobalOptions& g, Action& action);
 
 // True when stdout/stderr is a terminal (progress bars only then).
 bool stderr_is_tty();
+// JSON text for --json output, indented by 2. Bytes that are not UTF-8 (file names on disk can be
+// anything) become U+FFFD instead of failing the command.
+std::string json_text(const nlohmann::json& j);
 
 }  // namespace hub::cli

@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 
 namespace hub::cli {
@@ -33,5 +35,9 @@ void add_output_options(CLI::App& cmd, GlobalOptions& g) {
 }
 
 bool stderr_is_tty() { return ::isatty(STDERR_FILENO) != 0; }
+
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace hub::cli

@@ -1,5 +1,6 @@
 #include "cli/progress.h"
 
+#include <charconv>
 #include <cstdio>
 #include <vector>
 
@@ -24,12 +25,15 @@ std::string format_size(std::uint64_t bytes) {
     v /= 1000.0;
     ++u;
   }
+  // to_chars rounds like printf's "%.1f" (correctly, from the exact binary value) without the
+  // format-string machinery: `hub cache ls` formats one size per repo.
   char buf[32];
-  if (u == 0)
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  else
-    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  return buf;
+  auto [end, ec] = u == 0 ? std::to_chars(buf, buf + sizeof buf, bytes)
+                          : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+  std::string out(buf, ec == std::errc() ? end : buf);
+  out += ' ';
+  out += units[u];
+  return out;
 }
 
 std::string format_rate(double bps) { return format_size(static_cast<std::uint64_t>(bps)) + "/s"; }

@@ -158,3 +158,25 @@ TEST_CASE("hub cache pin / gc / prune --json", "[cache][cli]") {
   CHECK(nlohmann::json::parse(run_hub("cache gc --max-size 0 --json" + dir).out)["budget_met"] == true);
   CHECK(nlohmann::json::parse(run_hub("cache ls --json" + dir).out).empty());
 }
+
+// File names on disk can be any bytes; the warnings that quote them must not break --json.
+TEST_CASE("hub cache ls --json with a file name that is not UTF-8", "[cache][cli]") {
+  if (!stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) {
+    WARN("bin/hub not built; skipping the CLI test");
+    return;
+  }
+  TempDir tmp;
+  FakeCache fake(tmp.path());
+  RepoId repo = model("acme/odd-names");
+  fake.add_file(repo, kCommitA, "config.json", "{}");
+  fake.ref(repo, "main", kCommitA);
+  const stdfs::path bad = fake.repo_dir(repo) / "snapshots" / kCommitA / "bad\xff\xfename.json";
+  stdfs::create_symlink("../../blobs/" + std::string(40, '9'), bad);  // a broken link: a warning quoting the name
+  Run ls = run_hub("cache ls --json --cache-dir '" + tmp.path().string() + "'");
+  REQUIRE(ls.status == 0);
+  auto j = nlohmann::json::parse(ls.out);
+  REQUIRE(j.size() == 1);
+  REQUIRE(j[0]["warnings"].size() == 1);
+  const std::string warning = j[0]["warnings"][0];
+  CHECK(warning.find("bad\xEF\xBF\xBD\xEF\xBF\xBDname.json") != std::string::npos);  // U+FFFD twice
+}
