@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/listing_json.h"
 #include "cli/progress.h"
 #include "hub/cache.h"
 #include "hub/error.h"
@@ -48,32 +49,6 @@ bool cache_exists(const stdfs::path& root) {
 }
 
 // --- hub cache ls ---
-
-nlohmann::json repo_json(const CachedRepo& r) {
-  nlohmann::json revisions = nlohmann::json::array();
-  for (const auto& rev : r.revisions)
-    revisions.push_back({{"commit", rev.commit},
-                         {"refs", rev.refs},
-                         {"size", rev.size},
-                         {"files", rev.files},
-                         {"last_used", rev.last_used},
-                         {"last_modified", rev.last_modified},
-                         {"pinned", rev.pinned}});
-  nlohmann::json incomplete = nlohmann::json::array();
-  for (const auto& p : r.incomplete)
-    incomplete.push_back({{"name", p.name}, {"size", p.size}, {"last_modified", p.last_modified}});
-  return {{"repo", r.repo.name},
-          {"type", std::string(to_string(r.repo.type))},
-          {"path", r.path.string()},
-          {"size", r.size},
-          {"blobs", r.blobs},
-          {"last_used", r.last_used},
-          {"last_accessed", r.last_accessed},
-          {"last_modified", r.last_modified},
-          {"revisions", revisions},
-          {"incomplete", incomplete},
-          {"warnings", r.warnings}};
-}
 
 // Left-aligned columns two spaces apart, every cell in one buffer: ten thousand rows of nine
 // cells as strings of their own were ninety thousand allocations to make and free.
@@ -134,17 +109,7 @@ int run_ls(const GlobalOptions& g) {
   CacheListing listing = cache.listing();
 
   if (g.json) {
-    // What nlohmann's dump(2) of the whole array prints, one repo at a time: a tree of every
-    // repo at once cost more than listing the cache.
-    std::string text = "[";
-    for (std::size_t i = 0; i < listing.repos.size(); ++i) {
-      text += i == 0 ? "\n  " : ",\n  ";
-      for (char c : json_text(repo_json(listing.repos[i]))) {
-        text += c;
-        if (c == '\n') text += "  ";
-      }
-    }
-    text += listing.repos.empty() ? "]\n" : "\n]\n";
+    const std::string text = listing_json(listing.repos);
     std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   } else if (g.quiet) {
     for (const auto& r : listing.repos) std::cout << r.repo.display() << "\n";

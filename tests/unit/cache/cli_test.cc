@@ -50,6 +50,8 @@ TEST_CASE("hub cache ls / verify / rm / reindex", "[cache][cli]") {
   Run ls = run_hub("cache ls --json" + dir);
   REQUIRE(ls.status == 0);
   auto j = nlohmann::json::parse(ls.out);
+  // Written directly, yet exactly what nlohmann's dump(2) prints for the same document.
+  CHECK(ls.out == j.dump(2) + "\n");
   REQUIRE(j.size() == 1);
   CHECK(j[0]["repo"] == "acme/tiny-model");
   CHECK(j[0]["type"] == "model");
@@ -111,7 +113,9 @@ TEST_CASE("hub cache pin / gc / prune --json", "[cache][cli]") {
   CHECK(run_hub("cache pin acme/absent" + dir).status == 3);
   Run table = run_hub("cache ls" + dir);
   CHECK(table.out.find("PINNED") != std::string::npos);
-  auto ls = nlohmann::json::parse(run_hub("cache ls --json" + dir).out);
+  Run ls_json = run_hub("cache ls --json" + dir);
+  auto ls = nlohmann::json::parse(ls_json.out);
+  CHECK(ls_json.out == ls.dump(2) + "\n");  // pinned and partial downloads too
   CHECK(ls[0]["repo"] == "acme/kept");
   CHECK(ls[0]["revisions"][0]["pinned"] == true);
 
@@ -175,6 +179,7 @@ TEST_CASE("hub cache ls --json with a file name that is not UTF-8", "[cache][cli
   Run ls = run_hub("cache ls --json --cache-dir '" + tmp.path().string() + "'");
   REQUIRE(ls.status == 0);
   auto j = nlohmann::json::parse(ls.out);
+  CHECK(ls.out == j.dump(2) + "\n");
   REQUIRE(j.size() == 1);
   REQUIRE(j[0]["warnings"].size() == 1);
   const std::string warning = j[0]["warnings"][0];
