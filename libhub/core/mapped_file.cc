@@ -30,7 +30,8 @@ MappedFile::MappedFile(int fd, std::size_t size, const std::filesystem::path& pa
 }
 
 std::optional<MappedFile> MappedFile::open(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO put in the file's place must not wait for a writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     io_error(path, "cannot open", errno);

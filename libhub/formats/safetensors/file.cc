@@ -56,7 +56,8 @@ File::~File() = default;
 File File::open(const std::filesystem::path& path) {
   auto impl = std::make_unique<Impl>();
   impl->label = path.string();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO in the file's place is refused below instead of waiting for a writer.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) io_error(path, "cannot open", errno);
   FdGuard guard{fd};
   struct stat st {};

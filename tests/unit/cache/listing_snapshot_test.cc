@@ -2,6 +2,8 @@
 // from it always says what the tables and the disk say.
 #include "cache/listing_snapshot.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -255,6 +257,10 @@ TEST_CASE("listing snapshot: answers an unchanged cache, as the tables would", "
   SECTION("a missing or damaged snapshot file is rebuilt from the tables") {
     const stdfs::path file = c.tmp.path() / ".libhub" / "listing.bin";
     SECTION("missing") { stdfs::remove(file); }
+    SECTION("a FIFO in its place (never waited on)") {
+      stdfs::remove(file);
+      REQUIRE(::mkfifo(file.c_str(), 0644) == 0);
+    }
     SECTION("truncated") { stdfs::resize_file(file, stdfs::file_size(file) / 2); }
     SECTION("replaced by an older snapshot") {
       const std::string old = read_bytes(file);

@@ -1,5 +1,7 @@
 // Reading real checkpoints: every fixture file, compared with its own JSON header read
 // independently here; dtypes F32/F16/BF16; f32 conversions.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -219,5 +221,15 @@ TEST_CASE("open() reports missing files and folders", "[safetensors]") {
   } catch (const hub::Error& e) {
     CHECK(e.code() == hub::Errc::invalid_input);
     CHECK_THAT(e.what(), Catch::Contains("empty.safetensors") && Catch::Contains("0 bytes"));
+  }
+  // A FIFO is refused at once, not waited on for a writer that never comes.
+  const auto fifo = dir.path() / "fifo.safetensors";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  try {
+    File::open(fifo);
+    FAIL("a FIFO must throw");
+  } catch (const hub::Error& e) {
+    CHECK(e.code() == hub::Errc::invalid_input);
+    CHECK_THAT(e.what(), Catch::Contains("not a regular file"));
   }
 }
