@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench_cache: (a) `hub cache ls` on a synthetic cache of many small repos, warm (after the first
-// reconcile built the index), and (b) `hub cache verify` against `sha256sum` over the same large
-// blobs. Medians of several runs, in the same run. Not part of CTest: benchmarks never gate CI.
+// reconcile built the index) and right after one repo changed, and (b) `hub cache verify` against
+// `sha256sum` over the same large blobs. Medians of several runs, in the same run. Not part of CTest: benchmarks never gate CI.
 //
 //   node bench/cache/run.mjs [--repos 10000] [--runs 7] [--blobs 8] [--blob-mb 128] [--dir DIR]
 //
@@ -123,6 +123,29 @@ for (let i = 0; i < runs; i++) {
 console.log(`hub cache ls, ${nRepos} repos: first (builds the index) ${first.toFixed(0)} ms; warm median ` +
             `${median(lsTable).toFixed(1)} ms (table), ${median(lsJson).toFixed(1)} ms (--json); ` +
             `min/max ${Math.min(...lsTable).toFixed(1)}/${Math.max(...lsTable).toFixed(1)} ms`);
+
+// The first listing after one repo changed (a file linked into its snapshot, as a download of a
+// file whose blob the repo already has does): the cost of finding and rescanning it. Between
+// tries the change settles (folder times younger than a second are not trusted) and the link is
+// removed again, so the cache ends as it began.
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const afterChange = [];
+const changes = Math.min(runs, nRepos);
+for (let i = 0; i < changes; i++) {
+  const repo = path.join(smallDir, `models--bench-org--repo-${String((i * 7919) % nRepos).padStart(5, '0')}`);
+  const [commit] = fs.readdirSync(path.join(repo, 'snapshots'));
+  const [blob] = fs.readdirSync(path.join(repo, 'blobs'));
+  const link = path.join(repo, 'snapshots', commit, 'bench-added.txt');
+  fs.symlinkSync(`../../blobs/${blob}`, link);
+  afterChange.push(timed(HUB, ['cache', 'ls', '--cache-dir', smallDir]));
+  fs.unlinkSync(link);
+  sleep(1100);
+  timed(HUB, ['cache', 'ls', '--cache-dir', smallDir]);
+}
+sleep(1100);
+timed(HUB, ['cache', 'ls', '--cache-dir', smallDir]);
+console.log(`hub cache ls, first listing after one repo changed: median ${median(afterChange).toFixed(1)} ms ` +
+            `(min/max ${Math.min(...afterChange).toFixed(1)}/${Math.max(...afterChange).toFixed(1)}, ${changes} changes)`);
 
 // (b) hub cache verify against sha256sum, same files, page cache warm for both
 t0 = Date.now();
