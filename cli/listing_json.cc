@@ -82,41 +82,58 @@ class JsonWriter {
 
 void revision(JsonWriter& w, const CachedRevision& rev, int level) {
   w.object(level, [&](int l) {
-    w.key(l, true, "commit"), w.string(rev.commit);
-    w.key(l, false, "files"), w.number(static_cast<std::uint64_t>(rev.files));
-    w.key(l, false, "last_modified"), w.number(rev.last_modified);
-    w.key(l, false, "last_used"), w.number(rev.last_used);
-    w.key(l, false, "pinned"), w.boolean(rev.pinned);
-    w.key(l, false, "refs"), w.strings(l + 1, rev.refs);
-    w.key(l, false, "size"), w.number(rev.size);
+    w.key(l, true, "commit");
+    w.string(rev.commit);
+    w.key(l, false, "files");
+    w.number(static_cast<std::uint64_t>(rev.files));
+    w.key(l, false, "last_modified");
+    w.number(rev.last_modified);
+    w.key(l, false, "last_used");
+    w.number(rev.last_used);
+    w.key(l, false, "pinned");
+    w.boolean(rev.pinned);
+    w.key(l, false, "refs");
+    w.strings(l + 1, rev.refs);
+    w.key(l, false, "size");
+    w.number(rev.size);
   });
 }
 
 void partial(JsonWriter& w, const PartialDownload& p, int level) {
   w.object(level, [&](int l) {
-    w.key(l, true, "last_modified"), w.number(p.last_modified);
-    w.key(l, false, "name"), w.string(p.name);
-    w.key(l, false, "size"), w.number(p.size);
+    w.key(l, true, "last_modified");
+    w.number(p.last_modified);
+    w.key(l, false, "name");
+    w.string(p.name);
+    w.key(l, false, "size");
+    w.number(p.size);
   });
 }
 
 void repo(JsonWriter& w, const CachedRepo& r, int level) {
   w.object(level, [&](int l) {
-    w.key(l, true, "blobs"), w.number(static_cast<std::uint64_t>(r.blobs));
-    w.key(l, false, "incomplete"), w.array(l + 1, r.incomplete, [&](const PartialDownload& p, int at) {
-      partial(w, p, at);
-    });
-    w.key(l, false, "last_accessed"), w.number(r.last_accessed);
-    w.key(l, false, "last_modified"), w.number(r.last_modified);
-    w.key(l, false, "last_used"), w.number(r.last_used);
-    w.key(l, false, "path"), w.string(r.path.native());
-    w.key(l, false, "repo"), w.string(r.repo.name);
-    w.key(l, false, "revisions"), w.array(l + 1, r.revisions, [&](const CachedRevision& rev, int at) {
-      revision(w, rev, at);
-    });
-    w.key(l, false, "size"), w.number(r.size);
-    w.key(l, false, "type"), w.string(to_string(r.repo.type));
-    w.key(l, false, "warnings"), w.strings(l + 1, r.warnings);
+    w.key(l, true, "blobs");
+    w.number(static_cast<std::uint64_t>(r.blobs));
+    w.key(l, false, "incomplete");
+    w.array(l + 1, r.incomplete, [&](const PartialDownload& p, int at) { partial(w, p, at); });
+    w.key(l, false, "last_accessed");
+    w.number(r.last_accessed);
+    w.key(l, false, "last_modified");
+    w.number(r.last_modified);
+    w.key(l, false, "last_used");
+    w.number(r.last_used);
+    w.key(l, false, "path");
+    w.string(r.path.native());
+    w.key(l, false, "repo");
+    w.string(r.repo.name);
+    w.key(l, false, "revisions");
+    w.array(l + 1, r.revisions, [&](const CachedRevision& rev, int at) { revision(w, rev, at); });
+    w.key(l, false, "size");
+    w.number(r.size);
+    w.key(l, false, "type");
+    w.string(to_string(r.repo.type));
+    w.key(l, false, "warnings");
+    w.strings(l + 1, r.warnings);
   });
 }
 
