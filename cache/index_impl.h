@@ -25,9 +25,12 @@ struct Index::Impl {
   std::string fallback_reason;
   // Cache-level warnings of the last reconcile (entries at the root that are not repos).
   std::vector<std::string> root_warnings;  // guarded by mu
-  // The root folder's time when the last reconcile read it (0 = too recent to trust).
-  std::int64_t root_stamp = 0;  // guarded by mu
-  ReconcileStats stats;         // guarded by mu
+  // The root folder's time when the last reconcile read it (0 = too recent to trust), and the
+  // repo folders it held then, sorted: a listing snapshot is only saved when the tables hold the
+  // same folders (another process may have stored what it saw of an older root meanwhile).
+  std::int64_t root_stamp = 0;            // guarded by mu
+  std::vector<std::string> root_folders;  // guarded by mu
+  ReconcileStats stats;                   // guarded by mu
 
   // Opens <root>/.libhub/index.db, moving a corrupt file aside and falling back to an
   // in-memory database when the file cannot be used at all.
@@ -52,8 +55,9 @@ struct Index::Impl {
   // Checks the snapshot's stamps against the disk. Neither member set: no usable snapshot, or
   // the root changed (a full reconcile is needed).
   SnapshotCheck check_snapshot();
-  // Rescans these repo folders (known to the index, still at the root), in one transaction.
-  void rescan(const std::vector<std::string>& folders);
+  // Rescans these repo folders (known to the index, at the root), in one transaction. False,
+  // with nothing done, when one of them is gone after all (a full reconcile is then needed).
+  bool rescan(const std::vector<std::string>& folders);
   // list_repos(), and a new snapshot of it when the stamps are worth keeping; in one write
   // transaction, so that the snapshot matches the tables it was read from.
   std::vector<CachedRepo> list_and_save_snapshot();

@@ -22,9 +22,10 @@ stdfs::path snapshot_path(const stdfs::path& root) { return index_path(root).par
 void remove_dead_temporaries(const stdfs::path& snapshot) {
   const std::string prefix = "." + snapshot.filename().string() + ".";
   std::error_code ec;
-  for (const auto& e : stdfs::directory_iterator(snapshot.parent_path(), ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.starts_with(prefix) && name.ends_with(".tmp")) stdfs::remove(e.path(), ec);
+  for (stdfs::directory_iterator it(snapshot.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code ignored;
+    if (name.starts_with(prefix) && name.ends_with(".tmp")) stdfs::remove(it->path(), ignored);
   }
 }
 
@@ -40,10 +41,7 @@ std::vector<CachedRepo> Index::reconciled_listing() {
   std::lock_guard lock(impl_->mu);
   Impl::SnapshotCheck check = impl_->check_snapshot();
   if (check.listing) return std::move(*check.listing);
-  if (check.changed)
-    impl_->rescan(*check.changed);
-  else
-    impl_->reconcile();
+  if (!check.changed || !impl_->rescan(*check.changed)) impl_->reconcile();
   return impl_->list_and_save_snapshot();
 }
 
@@ -76,6 +74,8 @@ Index::Impl::SnapshotCheck Index::Impl::check_snapshot() {
   if (!listing) return {};
   root_warnings = std::move(snapshot->root_warnings);
   root_stamp = snapshot->root_mtime_ns;
+  root_folders.assign(snapshot->repos.size(), {});
+  for (std::size_t i = 0; i < snapshot->repos.size(); ++i) root_folders[i] = snapshot->repos[i].folder;
   SnapshotCheck out;
   out.changed.emplace();
   for (std::size_t i = 0; i < same.size(); ++i)
@@ -89,7 +89,11 @@ Index::Impl::SnapshotCheck Index::Impl::check_snapshot() {
   return out;
 }
 
-void Index::Impl::rescan(const std::vector<std::string>& folders) {
+bool Index::Impl::rescan(const std::vector<std::string>& folders) {
+  // A folder gone despite the root's time (a tool that put the time back): a scan of nothing
+  // would record a repo with no folders, whose absent stamps then always hold.
+  for (const auto& folder : folders)
+    if (dir_mtime_ns(root / folder) < 0) return false;
   const std::int64_t racy_after = now_ns() - kRacyMarginNs;
   std::vector<ScannedRepo> scans;
   for (const auto& folder : folders)
@@ -98,6 +102,7 @@ void Index::Impl::rescan(const std::vector<std::string>& folders) {
   sql::Transaction tx(*db);
   for (const auto& scan : scans) store_scan(scan);
   tx.commit();
+  return true;
 }
 
 std::vector<CachedRepo> Index::Impl::list_and_save_snapshot() {
@@ -105,10 +110,13 @@ std::vector<CachedRepo> Index::Impl::list_and_save_snapshot() {
   // the next check anyway.
   if (!persistent || root_stamp == 0) return list_repos();
   try {
-    sql::Transaction tx(*db);
+    // Saving is optional: never wait behind another writer for it (a long reindex or gc would
+    // hold the listing up for the whole busy timeout).
+    sql::Transaction tx(*db, sql::Transaction::Kind::write_if_free);
     std::vector<CachedRepo> listing = list_repos();
-    // The stamps in the listing's order (both by folder, byte-wise). A mismatch (which one
-    // transaction rules out), a repo marked dirty or an untrusted stamp leaves no snapshot.
+    // The stamps in the listing's order (both by folder, byte-wise). A repo set other than the
+    // root's when its time was taken (another process stored what it saw of an older root), a
+    // repo marked dirty or an untrusted stamp leaves no snapshot.
     std::vector<std::string> folders, stamps;
     std::vector<SnapshotStamps> repos;
     folders.reserve(listing.size());
@@ -125,12 +133,13 @@ std::vector<CachedRepo> Index::Impl::list_and_save_snapshot() {
       folders.push_back(st.text(0));
       stamps.push_back(st.text(2));
       const bool dirty = st.integer(1) != 0;
-      usable = listing[i].path.native().size() > prefix &&
+      usable = i < root_folders.size() && root_folders[i] == folders.back() &&
+               listing[i].path.native().size() > prefix &&
                std::string_view(listing[i].path.native()).substr(prefix) == folders.back() && !dirty &&
                !has_untrusted_stamp(stamps.back());
       repos.push_back({folders.back(), stamps.back(), dirty});
     }
-    if (usable && repos.size() == listing.size()) {
+    if (usable && repos.size() == listing.size() && repos.size() == root_folders.size()) {
       // The file first (written whole, then renamed into place), then the row naming it: a
       // crash in between leaves a file no row names.
       const std::string token = random_hex(16);

@@ -186,7 +186,9 @@ bool Index::Impl::reconcile() {
   // Every known repo is checked from its stamps alone, on helper threads that start with the
   // first rows read, while this thread reads the rest and then looks at the root to see which
   // folders are still there and which are new (a vanished folder fails its check and is
-  // dropped below, never rescanned). One read transaction: the bound holds for the rows read.
+  // dropped below, never rescanned, once a stat confirms it is gone: a folder created after the
+  // root was read may already have its row). One read transaction: the bound holds for the rows
+  // read.
   std::vector<KnownRepo> known;
   std::optional<StampCheck<KnownRepo>> check;
   {
@@ -217,14 +219,19 @@ bool Index::Impl::reconcile() {
   root_stamp = root_mtime;
   std::vector<std::string> warnings;
   std::vector<RepoFolder> fresh;
+  root_folders.clear();
+  root_folders.reserve(entries.size());
   for (auto& e : entries) {
     auto it = e.is_dir ? by_folder.find(e.name) : by_folder.end();
     if (it != by_folder.end()) {
       it->second->on_disk = true;
+      root_folders.push_back(e.name);
     } else if (auto repo = repo_of_root_entry(e, warnings)) {
+      root_folders.push_back(e.name);
       fresh.push_back({std::move(e.name), std::move(*repo)});
     }
   }
+  std::sort(root_folders.begin(), root_folders.end());
   root_warnings = std::move(warnings);
 
   // Decided from stat calls alone, outside any transaction, so that an unchanged cache never
@@ -235,9 +242,9 @@ bool Index::Impl::reconcile() {
   std::vector<std::int64_t> vanished;
   for (std::size_t i = 0; i < known.size(); ++i) {
     const KnownRepo& k = known[i];
-    if (!k.on_disk) {
+    if (!k.on_disk && dir_mtime_ns(root / k.folder) < 0) {
       vanished.push_back(k.id);
-    } else if (same[i]) {
+    } else if (k.on_disk && same[i]) {
       ++stats.unchanged;
     } else if (auto repo = RepoId::from_folder_name(k.folder)) {
       scans.push_back(scan_repo(root, *repo, racy_after));

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <string_view>
 
 namespace hub::cache {
 namespace {
@@ -102,14 +103,41 @@ CREATE TABLE listing_snapshot (
 );
 )sql";
 
-// The listing snapshot's invalidation: one trigger per table and statement kind.
+// The listing snapshot's invalidation: one trigger per table and statement kind. An update fires
+// only when it changes a column: the id lookups of downloads and `hub cache verify` are upserts
+// that leave their repo row as it was, and must not cost the next listing its snapshot.
 std::string snapshot_triggers() {
-  std::string sql;
-  for (const char* table : {"repos", "refs", "snapshots", "incomplete"}) {
-    for (const char* event : {"INSERT", "UPDATE", "DELETE"}) {
-      sql += std::string("CREATE TRIGGER ") + table + "_" + event + "_drops_listing AFTER " + event + " ON " + table +
-             " BEGIN DELETE FROM listing_snapshot; END;\n";
+  struct Watched {
+    const char* table;
+    const char* columns;
+  };
+  const Watched watched[] = {
+      {"repos",
+       "folder, type, name, last_used, dirty, gen, size, blob_count, last_modified, last_accessed, warnings, stamps"},
+      {"refs", "repo_id, name, commit_hash, gen"},
+      {"snapshots", "repo_id, commit_hash, last_used, pinned, size, file_count, last_modified, gen"},
+      {"incomplete", "repo_id, name, size, mtime, gen"},
+  };
+  auto prefixed = [](std::string_view columns, std::string_view prefix) {
+    std::string out;
+    for (std::size_t begin = 0; begin < columns.size();) {
+      std::size_t end = columns.find(", ", begin);
+      if (end == std::string_view::npos) end = columns.size();
+      if (!out.empty()) out += ", ";
+      out.append(prefix).append(columns.substr(begin, end - begin));
+      begin = end + 2;
     }
+    return out;
+  };
+  std::string sql;
+  for (const auto& w : watched) {
+    const std::string table = w.table;
+    for (const char* event : {"INSERT", "DELETE"})
+      sql += "CREATE TRIGGER " + table + "_" + event + "_drops_listing AFTER " + event + " ON " + table +
+             " BEGIN DELETE FROM listing_snapshot; END;\n";
+    sql += "CREATE TRIGGER " + table + "_UPDATE_drops_listing AFTER UPDATE ON " + table + " WHEN (" +
+           prefixed(w.columns, "OLD.") + ") IS NOT (" + prefixed(w.columns, "NEW.") +
+           ") BEGIN DELETE FROM listing_snapshot; END;\n";
   }
   return sql;
 }
@@ -123,7 +151,7 @@ int user_version(sql::Db& db) {
 
 void open_schema(sql::Db& db) {
   // Several processes may pull at once: wait for the write lock rather than failing.
-  db.exec("PRAGMA busy_timeout = 10000");
+  db.set_busy_timeout(10000);
   // WAL lets `hub cache ls` read while a pull writes; NORMAL sync is safe with WAL (a crash
   // may lose the last commits, never corrupt the file) and keeps per-file writes cheap. The
   // index can always be rebuilt from the disk.

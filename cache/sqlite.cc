@@ -51,6 +51,11 @@ void Db::exec(std::string_view sql) {
   }
 }
 
+void Db::set_busy_timeout(int milliseconds) {
+  if (sqlite3_busy_timeout(db_.get(), milliseconds) != SQLITE_OK) fail("cannot set the busy timeout");
+  busy_timeout_ms_ = milliseconds;
+}
+
 Stmt Db::prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
@@ -75,12 +80,6 @@ Stmt::~Stmt() {
 
 Stmt& Stmt::bind(int index, std::string_view text) {
   if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    db_.fail("cannot bind parameter");
-  return *this;
-}
-
-Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
-  if (sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK)
     db_.fail("cannot bind parameter");
   return *this;
 }
@@ -118,19 +117,29 @@ std::string Stmt::text(int column) const {
   return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-std::string Stmt::blob(int column) const {
-  const void* p = sqlite3_column_blob(stmt_, column);
-  if (!p) return {};
-  return std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
-}
-
 std::int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Stmt::real(int column) const { return sqlite3_column_double(stmt_, column); }
 bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 // --- Transaction ---
 
-Transaction::Transaction(Db& db, Kind kind) : db_(db) { db_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+Transaction::Transaction(Db& db, Kind kind) : db_(db) {
+  if (kind == Kind::read) {
+    db_.exec("BEGIN");
+  } else if (kind == Kind::write) {
+    db_.exec("BEGIN IMMEDIATE");
+  } else {
+    const int waiting = db_.busy_timeout();
+    db_.set_busy_timeout(0);
+    try {
+      db_.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+      db_.set_busy_timeout(waiting);
+      throw;
+    }
+    db_.set_busy_timeout(waiting);
+  }
+}
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

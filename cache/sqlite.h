@@ -43,8 +43,6 @@ class Stmt {
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, double value);
   Stmt& bind_null(int index);
-  // Binds bytes as a BLOB (bind(string_view) binds TEXT).
-  Stmt& bind_blob(int index, std::string_view bytes);
 
   // True while a row is available; false when the statement is done.
   bool step();
@@ -52,7 +50,6 @@ class Stmt {
   void run();
 
   std::string text(int column) const;
-  std::string blob(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;
@@ -76,6 +73,9 @@ class Db {
   Stmt prepare(const std::string& sql);
   std::int64_t last_insert_rowid() const;
   int changes() const;
+  // How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  void set_busy_timeout(int milliseconds);
+  int busy_timeout() const noexcept { return busy_timeout_ms_; }
 
   // Throws Errc::io with the connection's last error message, naming the database.
   [[noreturn]] void fail(std::string_view what) const;
@@ -85,15 +85,18 @@ class Db {
  private:
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, DbCloser> db_;
+  int busy_timeout_ms_ = 0;
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StmtFinalizer>> statements_;
 };
 
 // BEGIN IMMEDIATE (take the write lock up front, so two writers never deadlock upgrading a read
 // lock) ... COMMIT; rolls back in the destructor unless commit() ran. A read transaction (plain
-// BEGIN, for statements that must see one snapshot) takes no write lock.
+// BEGIN, for statements that must see one snapshot) takes no write lock. `write_if_free` takes
+// the write lock only if no other connection holds it (SQLITE_BUSY otherwise, at once): for
+// optional writes that must not wait behind a long one.
 class Transaction {
  public:
-  enum class Kind { write, read };
+  enum class Kind { write, read, write_if_free };
   explicit Transaction(Db& db, Kind kind = Kind::write);
   ~Transaction();
   Transaction(const Transaction&) = delete;

@@ -26,8 +26,10 @@ class StampCheck {
     const std::size_t chunks = (repos.capacity() + kChunk - 1) / kChunk;
     std::size_t helpers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8) - 1;
     helpers = std::min(helpers, chunks > 1 ? chunks - 1 : 0);
+    // Reserved first: once a thread runs, nothing here may throw past it unjoined.
+    helpers_.reserve(helpers);
     try {
-      for (std::size_t i = 0; i < helpers; ++i) helpers_.emplace_back([this] { work(); });
+      for (std::size_t i = 0; i < helpers; ++i) helpers_.emplace_back([this] { work_or_give_up(); });
     } catch (const std::system_error&) {
       // No more threads: the calling thread checks the rest in finish().
     }
@@ -77,6 +79,15 @@ class StampCheck {
       const std::size_t end = std::min(want, ready & ~kClosed);
       for (std::size_t i = begin; i < end; ++i)
         same_[i] = !repos_[i].dirty && handle.unchanged(repos_[i].folder, repos_[i].stamps);
+    }
+  }
+
+  // A helper that fails (out of memory) stops: the entries it claimed stay 0, "changed", and
+  // are rescanned, which is slower and still right.
+  void work_or_give_up() noexcept {
+    try {
+      work();
+    } catch (...) {
     }
   }
 

@@ -27,10 +27,10 @@ struct PathStamp {
   std::int64_t mtime_ns = -1;
 };
 
-// Folder times within this margin of "now" are not trusted (recorded as 0): a change in the
-// same clock tick as the scan would leave them unchanged. Coarse file-system clocks tick in
-// milliseconds; one second leaves room for clock adjustments too.
-constexpr std::int64_t kRacyMarginNs = 1'000'000'000;
+// Times within this margin of "now" are not trusted (recorded as 0): a change in the same clock
+// tick as the scan would leave them unchanged. File-system clocks tick in nanoseconds to seconds,
+// FAT's in 2 s; three seconds covers it with room for clock adjustments.
+constexpr std::int64_t kRacyMarginNs = 3'000'000'000;
 
 // Modification time of a folder in nanoseconds; -1 when it does not exist or is not a folder.
 std::int64_t dir_mtime_ns(const stdfs::path& dir);

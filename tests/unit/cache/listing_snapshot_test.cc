@@ -238,6 +238,13 @@ TEST_CASE("listing snapshot: answers an unchanged cache, as the tables would", "
     CHECK(find_rev(*find_repo(repos, c.a), kCommitB)->last_used > 0);
     check_same(repos, c.cache->index().list_repos());
   }
+  SECTION("writes that change nothing the listing shows keep it: verify") {
+    const VerifyReport report = c.cache->verify();
+    REQUIRE(report.blobs_checked == 4);
+    REQUIRE(report.corrupt.empty());
+    c.list();
+    CHECK(c.stats().from_snapshot);
+  }
   SECTION("a pin through another connection drops it too") {
     Cache other(c.tmp.path());
     other.pin(c.a, "main");
@@ -281,5 +288,42 @@ TEST_CASE("listing snapshot: answers an unchanged cache, as the tables would", "
     CHECK(c.stats().from_snapshot);
     check_same(repos, saved);
     CHECK(find_rev(*find_repo(repos, c.a), kCommitA)->files == 3);
+  }
+}
+
+// Ref files are stamped except where every ref points at a repo's only snapshot. There a branch
+// moved by a download shows through the new snapshot folder the download creates.
+TEST_CASE("listing snapshot: a one-snapshot repo whose branch moves to a new download", "[cache]") {
+  SnapshotCache c;
+  c.list();
+  c.list();
+  REQUIRE(c.stats().from_snapshot);
+  SECTION("the branch is rewritten in place, then the download creates its snapshot") {
+    {
+      std::ofstream out(c.fake.repo_dir(c.b) / "refs" / "main", std::ios::binary | std::ios::trunc);
+      out << kCommitA;
+    }
+    c.fake.add_file(c.b, kCommitA, "config.json", "{\"b\": 2}", true);
+    auto repos = c.list();
+    CHECK_FALSE(c.stats().from_snapshot);
+    const CachedRepo* b = find_repo(repos, c.b);
+    REQUIRE(b);
+    CHECK(find_rev(*b, kCommitA)->refs == std::vector<std::string>{"main"});
+    CHECK(find_rev(*b, kCommitC)->refs.empty());
+  }
+  SECTION("a second revision makes its refs count: moving back in place is seen") {
+    c.fake.add_file(c.b, kCommitA, "config.json", "{\"b\": 2}", true);
+    c.list();
+    age_tree(c.tmp.path());
+    c.list();  // saved with the ref files stamped now
+    c.list();
+    REQUIRE(c.stats().from_snapshot);
+    {
+      std::ofstream out(c.fake.repo_dir(c.b) / "refs" / "main", std::ios::binary | std::ios::trunc);
+      out << kCommitA;
+    }
+    auto repos = c.list();
+    CHECK_FALSE(c.stats().from_snapshot);
+    CHECK(find_rev(*find_repo(repos, c.b), kCommitA)->refs == std::vector<std::string>{"main"});
   }
 }
