@@ -2,6 +2,7 @@
 // from it always says what the tables and the disk say.
 #include "cache/listing_snapshot.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -326,4 +327,35 @@ TEST_CASE("listing snapshot: a one-snapshot repo whose branch moves to a new dow
     CHECK_FALSE(c.stats().from_snapshot);
     CHECK(find_rev(*find_repo(repos, c.b), kCommitA)->refs == std::vector<std::string>{"main"});
   }
+}
+
+// An index written by the previous libhub (schema 1: no snapshot table, no ref stamps) is
+// migrated in place: every repo is rescanned once, and listings then use snapshots.
+TEST_CASE("listing snapshot: a version 1 index is migrated", "[cache]") {
+  SnapshotCache c;
+  const auto first = c.list();
+  c.cache.reset();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(cache::index_path(c.tmp.path()).c_str(), &db) == SQLITE_OK);
+    std::vector<std::string> triggers;
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'", -1, &st, nullptr) ==
+            SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      triggers.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    CHECK(triggers.size() == 12);
+    std::string downgrade = "DROP TABLE listing_snapshot;";
+    for (const auto& t : triggers) downgrade += "DROP TRIGGER " + t + ";";
+    downgrade += "PRAGMA user_version = 1;";
+    REQUIRE(sqlite3_exec(db, downgrade.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  c.cache.emplace(c.tmp.path());
+  auto migrated = c.list();
+  CHECK(c.stats().scanned == 2);  // the stamps were cleared: ref files get theirs
+  check_same(migrated, first);
+  c.list();
+  CHECK(c.stats().from_snapshot);
 }
