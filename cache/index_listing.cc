@@ -73,9 +73,6 @@ Index::Impl::SnapshotCheck Index::Impl::check_snapshot() {
   const std::vector<char> same = check.finish();
   if (!listing) return {};
   root_warnings = std::move(snapshot->root_warnings);
-  root_stamp = snapshot->root_mtime_ns;
-  root_folders.assign(snapshot->repos.size(), {});
-  for (std::size_t i = 0; i < snapshot->repos.size(); ++i) root_folders[i] = snapshot->repos[i].folder;
   SnapshotCheck out;
   out.changed.emplace();
   for (std::size_t i = 0; i < same.size(); ++i)
@@ -83,9 +80,13 @@ Index::Impl::SnapshotCheck Index::Impl::check_snapshot() {
   if (out.changed->empty()) {
     stats = {.unchanged = same.size(), .scanned = 0, .dropped = 0, .from_snapshot = true};
     out.listing = std::move(listing);
-  } else {
-    stats = {.unchanged = same.size() - out.changed->size(), .scanned = 0, .dropped = 0};
+    return out;
   }
+  // A rescan follows, then a save: what the root held at its (still valid) time.
+  stats = {.unchanged = same.size() - out.changed->size(), .scanned = 0, .dropped = 0};
+  root_stamp = snapshot->root_mtime_ns;
+  root_folders.assign(snapshot->repos.size(), {});
+  for (std::size_t i = 0; i < snapshot->repos.size(); ++i) root_folders[i] = snapshot->repos[i].folder;
   return out;
 }
 
