@@ -128,6 +128,8 @@ class FakeCache {
   }
 
   // refs/<name> = commit, no trailing newline (Python).
+  // Writes refs/<name> in place when it exists, as huggingface_hub moves a branch (the file's
+  // time moves, its folder's does not).
   void ref(const RepoId& repo, const std::string& name, const std::string& commit) {
     write_bytes(cache::ref_path(root_, repo, name), commit);
   }

@@ -30,13 +30,16 @@ Run run_hub(const std::string& args) {
   return r;
 }
 
+bool hub_built() {
+  if (stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) return true;
+  WARN("bin/hub not built; skipping the CLI test");
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("hub cache ls / verify / rm / reindex", "[cache][cli]") {
-  if (!stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) {
-    WARN("bin/hub not built; skipping the CLI test");
-    return;
-  }
+  if (!hub_built()) return;
   TempDir tmp;
   FakeCache fake(tmp.path());
   RepoId repo = model("acme/tiny-model");
@@ -87,10 +90,7 @@ TEST_CASE("hub cache ls / verify / rm / reindex", "[cache][cli]") {
 }
 
 TEST_CASE("hub cache pin / gc / prune --json", "[cache][cli]") {
-  if (!stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) {
-    WARN("bin/hub not built; skipping the CLI test");
-    return;
-  }
+  if (!hub_built()) return;
   TempDir tmp;
   FakeCache fake(tmp.path());
   RepoId old_repo = model("acme/old"), new_repo = model("acme/new"), kept = model("acme/kept");
@@ -165,10 +165,7 @@ TEST_CASE("hub cache pin / gc / prune --json", "[cache][cli]") {
 
 // File names on disk can be any bytes; the warnings that quote them must not break --json.
 TEST_CASE("hub cache ls --json with a file name that is not UTF-8", "[cache][cli]") {
-  if (!stdfs::exists(stdfs::path(HUB_BINARY_DIR) / "bin" / "hub")) {
-    WARN("bin/hub not built; skipping the CLI test");
-    return;
-  }
+  if (!hub_built()) return;
   TempDir tmp;
   FakeCache fake(tmp.path());
   RepoId repo = model("acme/odd-names");

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include "cache/index.h"
@@ -275,10 +274,7 @@ TEST_CASE("list: a ref rewritten in place to a cached commit is seen", "[cache]"
   REQUIRE(cache.index().last_reconcile().unchanged == 1);
 
   const auto refs_time = stdfs::last_write_time(fake.repo_dir(a) / "refs");
-  {
-    std::ofstream out(fake.repo_dir(a) / "refs" / "main", std::ios::binary | std::ios::trunc);
-    out << kCommitB;
-  }
+  fake.ref(a, "main", kCommitB);                                            // in place
   REQUIRE(stdfs::last_write_time(fake.repo_dir(a) / "refs") == refs_time);  // the folder did not move
   auto repos = cache.list();
   CHECK(cache.index().last_reconcile().scanned == 1);

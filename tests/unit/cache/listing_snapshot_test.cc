@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "cache/index.h"
 #include "cache/layout.h"
@@ -197,10 +196,7 @@ TEST_CASE("listing snapshot: answers an unchanged cache, as the tables would", "
     check_same(repos, c.cache->index().list_repos());
   }
   SECTION("a ref rewritten in place to another cached commit") {
-    {
-      std::ofstream out(c.fake.repo_dir(c.a) / "refs" / "main", std::ios::binary | std::ios::trunc);
-      out << kCommitB;
-    }
+    c.fake.ref(c.a, "main", kCommitB);  // in place
     auto repos = c.list();
     CHECK_FALSE(c.stats().from_snapshot);
     CHECK(find_rev(*find_repo(repos, c.a), kCommitB)->refs == std::vector<std::string>{"main"});
@@ -300,10 +296,7 @@ TEST_CASE("listing snapshot: a one-snapshot repo whose branch moves to a new dow
   c.list();
   REQUIRE(c.stats().from_snapshot);
   SECTION("the branch is rewritten in place, then the download creates its snapshot") {
-    {
-      std::ofstream out(c.fake.repo_dir(c.b) / "refs" / "main", std::ios::binary | std::ios::trunc);
-      out << kCommitA;
-    }
+    c.fake.ref(c.b, "main", kCommitA);  // in place
     c.fake.add_file(c.b, kCommitA, "config.json", "{\"b\": 2}", true);
     auto repos = c.list();
     CHECK_FALSE(c.stats().from_snapshot);
@@ -319,10 +312,7 @@ TEST_CASE("listing snapshot: a one-snapshot repo whose branch moves to a new dow
     c.list();  // saved with the ref files stamped now
     c.list();
     REQUIRE(c.stats().from_snapshot);
-    {
-      std::ofstream out(c.fake.repo_dir(c.b) / "refs" / "main", std::ios::binary | std::ios::trunc);
-      out << kCommitA;
-    }
+    c.fake.ref(c.b, "main", kCommitA);  // in place
     auto repos = c.list();
     CHECK_FALSE(c.stats().from_snapshot);
     CHECK(find_rev(*find_repo(repos, c.b), kCommitA)->refs == std::vector<std::string>{"main"});
