@@ -40,8 +40,8 @@ struct Index::Impl {
   // Replaces the rows of one repo by what a scan found, keeping what only the index knows
   // (last_used, pinned, verified_at of unchanged blobs). Runs inside the caller's transaction.
   void store_scan(const ScannedRepo& scan);
-  // Index::reconcile with `mu` held. True when it changed the tables.
-  bool reconcile();
+  // Index::reconcile with `mu` held.
+  void reconcile();
   // Index::list_repos with `mu` held.
   std::vector<CachedRepo> list_repos();
 

@@ -29,12 +29,6 @@ void remove_dead_temporaries(const stdfs::path& snapshot) {
   }
 }
 
-// A stamp of 0 ("too recent to trust") fails every check: a snapshot holding one would only be
-// decoded to be thrown away.
-bool has_untrusted_stamp(std::string_view encoded) {
-  return encoded.starts_with("0 ") || encoded.find("\n0 ") != std::string_view::npos;
-}
-
 }  // namespace
 
 std::vector<CachedRepo> Index::reconciled_listing() {
@@ -137,7 +131,7 @@ std::vector<CachedRepo> Index::Impl::list_and_save_snapshot() {
       usable = i < root_folders.size() && root_folders[i] == folders.back() &&
                listing[i].path.native().size() > prefix &&
                std::string_view(listing[i].path.native()).substr(prefix) == folders.back() && !dirty &&
-               !has_untrusted_stamp(stamps.back());
+               !has_untrusted_stamp(stamps.back());  // it would fail every check
       repos.push_back({folders.back(), stamps.back(), dirty});
     }
     if (usable && repos.size() == listing.size() && repos.size() == root_folders.size()) {

@@ -154,7 +154,7 @@ void Index::reconcile() {
   impl_->reconcile();
 }
 
-bool Index::Impl::reconcile() {
+void Index::Impl::reconcile() {
   stats = {};
   // The root is listed on another thread while this one reads the tables.
   std::vector<RootEntry> entries;
@@ -254,13 +254,12 @@ bool Index::Impl::reconcile() {
 
   stats.scanned = scans.size();
   stats.dropped = vanished.size();
-  if (scans.empty() && vanished.empty()) return false;
+  if (scans.empty() && vanished.empty()) return;
 
   sql::Transaction tx(*db);
   for (std::int64_t id : vanished) db->prepare("DELETE FROM repos WHERE id = ?1").bind(1, id).run();
   for (const auto& scan : scans) store_scan(scan);
   tx.commit();
-  return true;
 }
 
 void Index::rebuild() {

@@ -39,6 +39,10 @@ std::string encode_stamps(const std::vector<PathStamp>& stamps) {
   return out;
 }
 
+bool has_untrusted_stamp(std::string_view encoded) {
+  return encoded.starts_with("0 ") || encoded.find("\n0 ") != std::string_view::npos;
+}
+
 RootHandle::RootHandle(const stdfs::path& root)
     : fd_(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), root_(root.string()) {}
 

@@ -41,6 +41,8 @@ std::int64_t now_ns();
 
 // Compact text form stored in the index: one "<mtime_ns> <rel>\n" line per folder.
 std::string encode_stamps(const std::vector<PathStamp>& stamps);
+// True when `encoded` holds a stamp of 0, "too recent to trust" (RootHandle::unchanged fails it).
+bool has_untrusted_stamp(std::string_view encoded);
 
 // An open handle on the cache root, so that checking thousands of repos resolves short relative
 // paths instead of walking the full path each time.
